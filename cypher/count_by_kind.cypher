@@ -1,0 +1,2 @@
+MATCH (n:Node)
+RETURN n.kind AS kind, count(n) AS count

@@ -1,0 +1,2 @@
+MATCH (:Node)-[e:DERIVED_FROM]->(:Node)
+RETURN count(e) AS count

@@ -1,0 +1,2 @@
+MATCH (r:Run)
+RETURN count(r) AS count

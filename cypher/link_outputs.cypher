@@ -1,0 +1,4 @@
+UNWIND $rows AS r
+MATCH (x:Run {uid: r.run})
+MATCH (n:Node {uid: r.uid})
+CREATE (x)-[:PRODUCED {recorded_at: r.recorded_at}]->(n)

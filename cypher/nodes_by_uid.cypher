@@ -1,0 +1,3 @@
+UNWIND $uids AS u
+MATCH (n:Node {uid: u})
+RETURN n

@@ -1,0 +1,5 @@
+MATCH (r:Run)
+WHERE r.uid > $after
+RETURN r
+ORDER BY r.uid
+LIMIT $limit

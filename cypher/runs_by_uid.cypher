@@ -1,0 +1,3 @@
+UNWIND $uids AS u
+MATCH (r:Run {uid: u})
+RETURN r

@@ -1,0 +1,12 @@
+// Timestamps are fixed-width ISO 8601 UTC text (see lineage/model.py); JSON values are canonical text.
+CREATE NODE TABLE IF NOT EXISTS Node(
+    uid STRING PRIMARY KEY, kind STRING, name STRING, version STRING, checksum STRING,
+    created_at STRING, recorded_at STRING, owner STRING, source STRING, description STRING,
+    metadata STRING, input_digest STRING, output STRING);
+CREATE NODE TABLE IF NOT EXISTS Run(
+    uid STRING PRIMARY KEY, name STRING, code_version STRING, code_dirty BOOLEAN, parameters STRING,
+    environment STRING, started_at STRING, ended_at STRING, status STRING, user STRING, parent STRING,
+    recorded_at STRING);
+CREATE REL TABLE IF NOT EXISTS DERIVED_FROM(FROM Node TO Node, run STRING, recorded_at STRING);
+CREATE REL TABLE IF NOT EXISTS USED(FROM Run TO Node, recorded_at STRING);
+CREATE REL TABLE IF NOT EXISTS PRODUCED(FROM Run TO Node, recorded_at STRING);

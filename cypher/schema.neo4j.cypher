@@ -1,0 +1,6 @@
+// Idempotent: run at every start-up.
+CREATE CONSTRAINT node_uid IF NOT EXISTS FOR (n:Node) REQUIRE n.uid IS UNIQUE;
+CREATE CONSTRAINT run_uid IF NOT EXISTS FOR (r:Run) REQUIRE r.uid IS UNIQUE;
+CREATE INDEX node_kind_name IF NOT EXISTS FOR (n:Node) ON (n.kind, n.name);
+CREATE INDEX node_name IF NOT EXISTS FOR (n:Node) ON (n.name);
+CREATE INDEX run_recorded_at IF NOT EXISTS FOR (r:Run) ON (r.recorded_at);

@@ -1,0 +1,394 @@
+"""The domain: node versions, runs, DERIVED_FROM edges and the batches that carry them to a store.
+
+Everything here is a frozen dataclass: a recorded version never changes, and a value that cannot change
+is one less thing to reason about when it is shared between the API, the store and the CLI.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from lineage.errors import Conflict, InvalidInput
+
+
+class NodeKind(StrEnum):
+    DATASET = "dataset"
+    FEATURE = "feature"
+    MODEL = "model"
+    PREDICTION = "prediction"
+
+
+class RunStatus(StrEnum):
+    START = "START"
+    RUNNING = "RUNNING"
+    COMPLETE = "COMPLETE"
+    FAIL = "FAIL"
+    ABORT = "ABORT"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in (RunStatus.COMPLETE, RunStatus.FAIL, RunStatus.ABORT)
+
+
+MAX_NAME_LENGTH = 1000
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def make_uid(kind: NodeKind | str, name: str, version: str) -> str:
+    """The uid of a node version: ``kind:name@version``. The name may itself hold ``:`` and ``@``."""
+    return f"{NodeKind(kind).value}:{name}@{version}"
+
+
+def parse_uid(uid: str) -> tuple[NodeKind, str, str]:
+    """Split a uid into kind, name and version, or raise InvalidInput saying what is wrong with it."""
+    kind_text, colon, rest = uid.partition(":")
+    name, at, version = rest.rpartition("@")
+    if not colon or not at:
+        raise InvalidInput(f"malformed uid {uid!r}: expected 'kind:name@version'")
+    try:
+        kind = NodeKind(kind_text)
+    except ValueError:
+        kinds = ", ".join(k.value for k in NodeKind)
+        raise InvalidInput(f"malformed uid {uid!r}: unknown kind {kind_text!r} (one of {kinds})") from None
+    _check_text("name", name, uid)
+    _check_text("version", version, uid)
+    return kind, name, version
+
+
+def _check_text(what: str, value: str, uid: str) -> None:
+    if not value.strip():
+        raise InvalidInput(f"malformed uid {uid!r}: empty {what}")
+    if len(value) > MAX_NAME_LENGTH:
+        raise InvalidInput(f"malformed uid {uid!r}: {what} longer than {MAX_NAME_LENGTH} characters")
+    if _CONTROL.search(value):
+        raise InvalidInput(f"malformed uid {uid!r}: {what} contains control characters")
+
+
+# Timestamps are stored as fixed-width ISO 8601 UTC text. Fixed width makes text order equal time order,
+# so "as of" is a plain comparison, and the text is identical on every backend and in every export.
+_TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def format_time(value: datetime) -> str:
+    """Normalise an aware datetime (naive ones are taken as UTC) to the stored text form."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime(_TIMESTAMP_FORMAT)
+
+
+def parse_time(text: str) -> str:
+    """Accept any ISO 8601 time a user might write and return the stored text form."""
+    try:
+        return format_time(datetime.fromisoformat(text.strip().replace("Z", "+00:00")))
+    except ValueError:
+        raise InvalidInput(f"invalid time {text!r}: expected ISO 8601, e.g. 2026-01-31T12:00:00Z") from None
+
+
+def now() -> str:
+    return format_time(datetime.now(UTC))
+
+
+def canonical_json(value: Any) -> str:
+    """JSON with sorted keys and no spaces: equal values give equal text, so content compares as text."""
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(f"value is not JSON-serialisable: {exc}") from None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Node:
+    """One immutable version of a dataset, feature, model or prediction.
+
+    Args:
+        kind, name, version: the identity; ``uid`` is derived from them.
+        checksum: content digest (see ``lineage.checksum``), when known.
+        created_at: when the thing came to be, if known; ``recorded_at``: when the store learned of it
+            (set by the store on first write).
+        owner, source, description: who owns it, where it was collected, what it is.
+        metadata: free-form JSON object.
+        input_digest, output: for predictions, the digest of the inputs and the output value.
+    """
+
+    kind: NodeKind
+    name: str
+    version: str
+    checksum: str | None = None
+    created_at: str | None = None
+    recorded_at: str | None = None
+    owner: str | None = None
+    source: str | None = None
+    description: str | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    input_digest: str | None = None
+    output: Any = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", NodeKind(self.kind))
+        parse_uid(self.uid)  # validates name and version
+        if not isinstance(self.metadata, Mapping):
+            raise InvalidInput(f"{self.uid}: metadata must be a JSON object")
+
+    @property
+    def uid(self) -> str:
+        return make_uid(self.kind, self.name, self.version)
+
+    def content(self) -> dict[str, Any]:
+        """The fields that make a version what it is; ``recorded_at`` is bookkeeping, not content."""
+        return {
+            "kind": self.kind.value,
+            "name": self.name,
+            "version": self.version,
+            "checksum": self.checksum,
+            "created_at": self.created_at,
+            "owner": self.owner,
+            "source": self.source,
+            "description": self.description,
+            "metadata": canonical_json(dict(self.metadata)),
+            "input_digest": self.input_digest,
+            "output": None if self.output is None else canonical_json(self.output),
+        }
+
+    def to_record(self) -> dict[str, Any]:
+        """The flat form stored in the graph and written to exports."""
+        return {"uid": self.uid, **self.content(), "recorded_at": self.recorded_at}
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Node:
+        output = record.get("output")
+        return cls(
+            kind=NodeKind(record["kind"]),
+            name=record["name"],
+            version=record["version"],
+            checksum=record.get("checksum"),
+            created_at=record.get("created_at"),
+            recorded_at=record.get("recorded_at"),
+            owner=record.get("owner"),
+            source=record.get("source"),
+            description=record.get("description"),
+            metadata=json.loads(record.get("metadata") or "{}"),
+            input_digest=record.get("input_digest"),
+            output=None if output is None else json.loads(output),
+        )
+
+    @classmethod
+    def from_uid(cls, uid: str, **values: Any) -> Node:
+        kind, name, version = parse_uid(uid)
+        return cls(kind=kind, name=name, version=version, **values)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Run:
+    """An activity that read some node versions and produced others: a pipeline step, a training job.
+
+    Runs are the one thing that fills in over time (an OpenLineage START, then a COMPLETE), so a run
+    merges with what is stored: unset fields are filled, the status moves forward, and a different value
+    for a field already set is a conflict.
+    """
+
+    uid: str
+    name: str
+    code_version: str | None = None
+    code_dirty: bool | None = None
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    environment: Mapping[str, Any] = field(default_factory=dict)
+    started_at: str | None = None
+    ended_at: str | None = None
+    status: RunStatus | None = None
+    user: str | None = None
+    parent: str | None = None
+    recorded_at: str | None = None
+    inputs: tuple[str, ...] = ()
+    outputs: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if (
+            not self.uid
+            or not self.uid.strip()
+            or len(self.uid) > MAX_NAME_LENGTH
+            or _CONTROL.search(self.uid)
+        ):
+            raise InvalidInput(f"invalid run uid {self.uid!r}")
+        if not self.name or not self.name.strip():
+            raise InvalidInput(f"run {self.uid}: empty name")
+        if self.status is not None:
+            try:
+                object.__setattr__(self, "status", RunStatus(self.status))
+            except ValueError:
+                statuses = ", ".join(s.value for s in RunStatus)
+                raise InvalidInput(
+                    f"run {self.uid}: unknown status {self.status!r} (one of {statuses})"
+                ) from None
+        for uid in (*self.inputs, *self.outputs):
+            parse_uid(uid)
+        object.__setattr__(self, "inputs", tuple(dict.fromkeys(self.inputs)))
+        object.__setattr__(self, "outputs", tuple(dict.fromkeys(self.outputs)))
+
+    def to_record(self) -> dict[str, Any]:
+        """The flat stored form, without the input and output links (those are edges in the graph)."""
+        return {
+            "uid": self.uid,
+            "name": self.name,
+            "code_version": self.code_version,
+            "code_dirty": self.code_dirty,
+            "parameters": canonical_json(dict(self.parameters)),
+            "environment": canonical_json(dict(self.environment)),
+            "started_at": self.started_at,
+            "ended_at": self.ended_at,
+            "status": None if self.status is None else self.status.value,
+            "user": self.user,
+            "parent": self.parent,
+            "recorded_at": self.recorded_at,
+        }
+
+    @classmethod
+    def from_record(
+        cls, record: Mapping[str, Any], inputs: Iterable[str] = (), outputs: Iterable[str] = ()
+    ) -> Run:
+        return cls(
+            uid=record["uid"],
+            name=record["name"],
+            code_version=record.get("code_version"),
+            code_dirty=record.get("code_dirty"),
+            parameters=json.loads(record.get("parameters") or "{}"),
+            environment=json.loads(record.get("environment") or "{}"),
+            started_at=record.get("started_at"),
+            ended_at=record.get("ended_at"),
+            status=record.get("status"),
+            user=record.get("user"),
+            parent=record.get("parent"),
+            recorded_at=record.get("recorded_at"),
+            inputs=tuple(sorted(inputs)),
+            outputs=tuple(sorted(outputs)),
+        )
+
+    def merged_with(self, incoming: Run) -> Run:
+        """This stored run with what a later report adds. Raises Conflict where the two disagree."""
+        stored, new = self.to_record(), incoming.to_record()
+        merged: dict[str, Any] = {}
+        differing = []
+        for key, old in stored.items():
+            value = new[key]
+            if key == "recorded_at" or value is None or value == old:
+                merged[key] = old
+            elif old is None:
+                merged[key] = value
+            elif key == "status":
+                merged[key] = _later_status(RunStatus(old), RunStatus(value)).value
+            elif key == "ended_at":
+                merged[key] = max(old, value)
+            elif key in ("parameters", "environment"):
+                combined, clash = _merge_objects(json.loads(old), json.loads(value))
+                differing += [f"{key}.{k}" for k in clash]
+                merged[key] = canonical_json(combined)
+            else:
+                differing.append(key)
+        if differing:
+            raise Conflict(
+                f"run {self.uid} is already recorded with different {', '.join(sorted(differing))}"
+            )
+        return Run.from_record(
+            merged,
+            inputs=(*self.inputs, *incoming.inputs),
+            outputs=(*self.outputs, *incoming.outputs),
+        )
+
+
+def _later_status(old: RunStatus, new: RunStatus) -> RunStatus:
+    """Events of one run may arrive in any order: a terminal status is never replaced by a progress one."""
+    if old.is_terminal:
+        return old
+    if new.is_terminal or (old, new) == (RunStatus.START, RunStatus.RUNNING):
+        return new
+    return old
+
+
+def _merge_objects(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    clash = [key for key in old.keys() & new.keys() if old[key] != new[key]]
+    return {**new, **old}, clash
+
+
+@dataclass(frozen=True, kw_only=True)
+class Edge:
+    """``source`` DERIVED_FROM ``target``, through ``run`` when the run is known."""
+
+    source: str
+    target: str
+    run: str | None = None
+    recorded_at: str | None = None
+
+    def __post_init__(self) -> None:
+        parse_uid(self.source)
+        parse_uid(self.target)
+        if self.source == self.target:
+            raise InvalidInput(f"edge {self.source} -> {self.target}: a node cannot derive from itself")
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.source, self.target)
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "target": self.target,
+            "run": self.run,
+            "recorded_at": self.recorded_at,
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class Batch:
+    """What one write carries: it lands whole or not at all."""
+
+    nodes: tuple[Node, ...] = ()
+    runs: tuple[Run, ...] = ()
+    edges: tuple[Edge, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "nodes", tuple(self.nodes))
+        object.__setattr__(self, "runs", tuple(self.runs))
+        object.__setattr__(self, "edges", tuple(self.edges))
+
+    def stamped(self, at: str) -> Batch:
+        """The batch with ``recorded_at`` set where it is missing (imports keep their own)."""
+        return Batch(
+            nodes=tuple(n if n.recorded_at else replace(n, recorded_at=at) for n in self.nodes),
+            runs=tuple(r if r.recorded_at else replace(r, recorded_at=at) for r in self.runs),
+            edges=tuple(e if e.recorded_at else replace(e, recorded_at=at) for e in self.edges),
+        )
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What a write changed: how many records were new, and how many were already there unchanged."""
+
+    created_nodes: int = 0
+    created_edges: int = 0
+    runs_written: int = 0
+    unchanged: int = 0
+
+
+@dataclass(frozen=True)
+class Subgraph:
+    """The result of a traversal: distinct nodes (root included), the edges among them, and how deep each
+    node was first reached. ``truncated`` says that the depth bound cut the traversal off."""
+
+    root: Node
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    depths: Mapping[str, int]
+    truncated: bool
+
+
+@dataclass(frozen=True)
+class NodePage:
+    nodes: tuple[Node, ...]
+    total: int
+    has_next: bool
+    end_cursor: str | None

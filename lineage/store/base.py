@@ -1,0 +1,479 @@
+"""The storage contract, written once on top of a handful of backend primitives.
+
+A backend supplies four things: a read (``_read``), a write transaction (``_write``), a guarded raw
+read (``_raw_read``) and ``close``. Everything a user calls is here, so validation, conflict detection,
+traversal and pagination behave the same on every backend; the contract tests hold them to it.
+"""
+
+from __future__ import annotations
+
+import base64
+from abc import ABC, abstractmethod
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, TypeVar
+
+from lineage import cypher
+from lineage.errors import Conflict, InvalidInput, NotFound
+from lineage.model import (
+    Batch,
+    Edge,
+    Node,
+    NodeKind,
+    NodePage,
+    Run,
+    Subgraph,
+    WriteResult,
+    now,
+    parse_time,
+    parse_uid,
+)
+from lineage.store._statements import check_single_statement
+
+Row = dict[str, Any]
+Tx = Callable[[str, Mapping[str, Any]], list[Row]]
+"""Runs one query inside the current write transaction and returns its rows."""
+T = TypeVar("T")
+
+MAX_DEPTH = 50
+MAX_PAGE = 1000
+CHUNK = 5000
+_END_OF_TIME = "9999"
+ProgressFn = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class RawResult:
+    columns: list[str]
+    rows: list[Row]
+    truncated: bool
+
+
+class LineageStore(ABC):
+    """A lineage graph of immutable node versions, runs and DERIVED_FROM edges."""
+
+    backend: ClassVar[str]
+    url: str
+
+    # --- backend primitives -------------------------------------------------------------------------
+
+    @abstractmethod
+    def _read(self, query: str, params: Mapping[str, Any]) -> list[Row]:
+        """Run a read-only query. Node and relationship values come back as plain property dicts."""
+
+    @abstractmethod
+    def _write(self, work: Callable[[Tx], T]) -> T:
+        """Run ``work`` in one write transaction: commit when it returns, roll back when it raises.
+
+        ``work`` may be run more than once (a cluster may retry it), so it must not have side effects
+        outside the transaction.
+        """
+
+    @abstractmethod
+    def _raw_read(self, text: str, params: Mapping[str, Any], limit: int, timeout: float) -> RawResult:
+        """Run user-written Cypher in a transaction the database itself holds read-only."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections and files. The store cannot be used afterwards."""
+
+    def ping(self) -> None:
+        """Raise StoreUnavailable when the store cannot answer a trivial query."""
+        self._read("RETURN 1 AS ok", {})
+
+    def __enter__(self) -> LineageStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _q(self, name: str) -> str:
+        return cypher.load(name, self.backend)
+
+    # --- writing ------------------------------------------------------------------------------------
+
+    def write(self, batch: Batch, *, progress: ProgressFn | None = None) -> WriteResult:
+        """Record a batch of nodes, runs and edges atomically.
+
+        Re-recording an identical node or edge is a no-op; a node uid already stored with other content,
+        or an edge already stored with another run, raises Conflict naming the uid and the fields, and
+        nothing is written. An edge or run link naming a uid that is neither in the batch nor in the
+        store raises NotFound. Records without ``recorded_at`` are stamped with the time of the write.
+        """
+        batch = _deduplicated(batch.stamped(now()))
+        return self._write(lambda tx: _BatchWriter(self, tx, progress).write(batch))
+
+    # --- reading nodes ------------------------------------------------------------------------------
+
+    def get_node(self, uid: str) -> Node | None:
+        parse_uid(uid)
+        return self.get_nodes([uid]).get(uid)
+
+    def get_nodes(self, uids: Iterable[str]) -> dict[str, Node]:
+        """The stored nodes among ``uids``, by uid; unknown uids are simply absent."""
+        return _load_nodes(self._read, self._q, uids)
+
+    def list_nodes(
+        self,
+        *,
+        kind: NodeKind | None = None,
+        search: str | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> NodePage:
+        """Nodes ordered by uid, filtered by kind and a case-insensitive substring of name or uid.
+
+        ``after`` is the ``end_cursor`` of the previous page.
+        """
+        if not 1 <= first <= MAX_PAGE:
+            raise InvalidInput(f"page size {first} out of range: 1 to {MAX_PAGE}")
+        filters = {"kind": NodeKind(kind).value if kind else "", "search": (search or "").lower()}
+        rows = self._read(
+            self._q("list_nodes"), {**filters, "after": _decode_cursor(after), "limit": first + 1}
+        )
+        nodes = tuple(Node.from_record(row["n"]) for row in rows[:first])
+        total = self._read(self._q("count_nodes"), filters)[0]["total"]
+        end = _encode_cursor(nodes[-1].uid) if nodes else None
+        return NodePage(nodes=nodes, total=total, has_next=len(rows) > first, end_cursor=end)
+
+    def versions(self, kind: NodeKind, name: str) -> list[Node]:
+        """Every version of a name, oldest recorded first."""
+        return self.versions_of([(NodeKind(kind), name)]).get((NodeKind(kind), name), [])
+
+    def versions_of(self, names: Iterable[tuple[NodeKind, str]]) -> dict[tuple[NodeKind, str], list[Node]]:
+        """Versions of many names in one query, each list oldest first."""
+        keys = [{"kind": NodeKind(k).value, "name": n} for k, n in dict.fromkeys(names)]
+        result: dict[tuple[NodeKind, str], list[Node]] = defaultdict(list)
+        for chunk in _chunks(keys):
+            for row in self._read(self._q("versions"), {"names": chunk}):
+                node = Node.from_record(row["n"])
+                result[(node.kind, node.name)].append(node)
+        return dict(result)
+
+    # --- runs -------------------------------------------------------------------------------------
+
+    def get_run(self, uid: str) -> Run | None:
+        """A run with the uids of its inputs and outputs."""
+        return self.get_runs([uid]).get(uid)
+
+    def get_runs(self, uids: Iterable[str]) -> dict[str, Run]:
+        return _load_runs(self._read, self._q, uids)
+
+    def produced_by(self, uids: Iterable[str]) -> dict[str, str]:
+        """The uid of the run that produced each node, for the nodes a run produced (the first run
+        recorded, should several claim it)."""
+        found: dict[str, tuple[str, str]] = {}
+        for chunk in _chunks(list(dict.fromkeys(uids))):
+            for row in self._read(self._q("produced_by"), {"uids": chunk}):
+                key = (row["recorded_at"] or "", row["run"])
+                if row["uid"] not in found or key < found[row["uid"]]:
+                    found[row["uid"]] = key
+        return {uid: run for uid, (_, run) in found.items()}
+
+    def recent_runs(self, limit: int = 20) -> list[Run]:
+        if not 1 <= limit <= MAX_PAGE:
+            raise InvalidInput(f"limit {limit} out of range: 1 to {MAX_PAGE}")
+        uids = [row["r"]["uid"] for row in self._read(self._q("recent_runs"), {"limit": limit})]
+        runs = self.get_runs(uids)
+        return [runs[uid] for uid in uids]
+
+    # --- traversal --------------------------------------------------------------------------------
+
+    def upstream(
+        self, uid: str, *, depth: int = 10, kinds: Iterable[NodeKind] | None = None, as_of: str | None = None
+    ) -> Subgraph:
+        """What ``uid`` was derived from, up to ``depth`` DERIVED_FROM hops."""
+        return self._traverse(uid, "upstream_step", depth, kinds, as_of)
+
+    def downstream(
+        self, uid: str, *, depth: int = 10, kinds: Iterable[NodeKind] | None = None, as_of: str | None = None
+    ) -> Subgraph:
+        """What was derived from ``uid``, up to ``depth`` hops: what a change to it affects."""
+        return self._traverse(uid, "downstream_step", depth, kinds, as_of)
+
+    def _traverse(
+        self, uid: str, step: str, depth: int, kinds: Iterable[NodeKind] | None, as_of: str | None
+    ) -> Subgraph:
+        validate_depth(depth)
+        cutoff = parse_time(as_of) if as_of else _END_OF_TIME
+        root = self.get_node(uid)
+        if root is None:
+            raise NotFound(f"no node {uid}")
+        if root.recorded_at and root.recorded_at > cutoff:
+            raise NotFound(f"node {uid} was recorded at {root.recorded_at}, after {cutoff}")
+        depths = {uid: 0}
+        edges: dict[tuple[str, str], Edge] = {}
+        frontier = [uid]
+        truncated = False
+        for level in range(1, depth + 2):
+            reached = self._step(step, frontier, cutoff)
+            if level > depth:
+                truncated = any(e.source not in depths or e.target not in depths for e in reached)
+                break
+            frontier = []
+            for edge in reached:
+                edges.setdefault(edge.key, edge)
+                for end in (edge.source, edge.target):
+                    if end not in depths:
+                        depths[end] = level
+                        frontier.append(end)
+            if not frontier:
+                break
+        return self._subgraph(root, depths, edges, kinds, truncated)
+
+    def _step(self, step: str, frontier: list[str], cutoff: str) -> list[Edge]:
+        found = []
+        for chunk in _chunks(frontier):
+            for row in self._read(self._q(step), {"frontier": chunk, "as_of": cutoff}):
+                found.append(Edge(**row))
+        return found
+
+    def _subgraph(
+        self,
+        root: Node,
+        depths: dict[str, int],
+        edges: dict[tuple[str, str], Edge],
+        kinds: Iterable[NodeKind] | None,
+        truncated: bool,
+    ) -> Subgraph:
+        nodes = self.get_nodes(depths)
+        wanted = {NodeKind(k) for k in kinds} if kinds else set(NodeKind)
+        keep = {u: n for u, n in nodes.items() if n.kind in wanted or u == root.uid}
+        kept_edges = tuple(e for e in edges.values() if e.source in keep and e.target in keep)
+        ordered = tuple(sorted(keep.values(), key=lambda n: (depths[n.uid], n.uid)))
+        return Subgraph(
+            root=root,
+            nodes=ordered,
+            edges=kept_edges,
+            depths={u: depths[u] for u in keep},
+            truncated=truncated,
+        )
+
+    def path(self, source: str, target: str) -> list[Node] | None:
+        """The shortest DERIVED_FROM chain between two nodes, in either direction, from ``source`` to
+        ``target``; None when they are not connected."""
+        for uid in (source, target):
+            if self.get_node(uid) is None:
+                raise NotFound(f"no node {uid}")
+        if source == target:
+            return [self.get_nodes([source])[source]]
+        for a, b, flip in ((source, target, False), (target, source, True)):
+            rows = self._read(self._q("path"), {"source": a, "target": b})
+            if rows:
+                nodes = [Node.from_record(record) for record in rows[0]["nodes"]]
+                return nodes[::-1] if flip else nodes
+        return None
+
+    # --- raw Cypher, stats, export ------------------------------------------------------------------
+
+    def cypher(
+        self, text: str, params: Mapping[str, Any] | None = None, *, limit: int = 1000, timeout: float = 10.0
+    ) -> RawResult:
+        """Run one read-only Cypher statement. A write is refused by the database, not by guessing."""
+        check_single_statement(text)
+        if not 1 <= limit <= 100_000:
+            raise InvalidInput(f"row limit {limit} out of range: 1 to 100000")
+        if not 0 < timeout <= 600:
+            raise InvalidInput(f"timeout {timeout} out of range: above 0 to 600 seconds")
+        return self._raw_read(text, params or {}, limit, timeout)
+
+    def stats(self) -> dict[str, int]:
+        """Counts of nodes per kind (every kind present, zero or not), runs and edges."""
+        counts = {kind.value: 0 for kind in NodeKind}
+        for row in self._read(self._q("count_by_kind"), {}):
+            counts[row["kind"]] = row["count"]
+        counts["runs"] = self._read(self._q("count_runs"), {})[0]["count"]
+        counts["edges"] = self._read(self._q("count_edges"), {})[0]["count"]
+        return counts
+
+    def export_records(self) -> Iterator[dict[str, Any]]:
+        """Every node, run and edge as export records, in a fixed order so equal graphs export equal."""
+        for uids in self._pages("page_nodes", "n"):
+            for uid, node in sorted(self.get_nodes(uids).items()):
+                yield {"type": "node", **node.to_record()}
+        for uids in self._pages("page_runs", "r"):
+            for uid, run in sorted(self.get_runs(uids).items()):
+                yield {
+                    "type": "run",
+                    **run.to_record(),
+                    "inputs": list(run.inputs),
+                    "outputs": list(run.outputs),
+                }
+        for uids in self._pages("page_nodes", "n"):
+            for edge in sorted(self._step("upstream_step", uids, _END_OF_TIME), key=lambda e: e.key):
+                yield {"type": "edge", **edge.to_record()}
+
+    def _pages(self, query: str, column: str) -> Iterator[list[str]]:
+        """The uids of every node or run, a page at a time, by keyset on uid."""
+        after = ""
+        while rows := self._read(self._q(query), {"after": after, "limit": CHUNK}):
+            yield [row[column]["uid"] for row in rows]
+            after = rows[-1][column]["uid"]
+
+
+class _BatchWriter:
+    """One batch, inside one write transaction: check everything first, then write what is new."""
+
+    def __init__(self, store: LineageStore, tx: Tx, progress: ProgressFn | None) -> None:
+        self.q = store._q
+        self.tx = tx
+        self.progress = progress
+        self.done = 0
+
+    def write(self, batch: Batch) -> WriteResult:
+        stored = _load_nodes(self.tx, self.q, {n.uid for n in batch.nodes} | _referenced(batch))
+        new_nodes = self._new_nodes(batch.nodes, stored)
+        missing = sorted(_referenced(batch) - set(stored) - {n.uid for n in batch.nodes})
+        if missing:
+            uid = missing[0]
+            raise NotFound(f"{_referrer(batch, uid)} names unknown node {uid}; record it in the same batch")
+        new_edges = self._new_edges(batch.edges)
+        runs_to_create, runs_to_update, new_links = self._merged_runs(batch.runs)
+        self.total = len(new_nodes) + len(new_edges) + len(batch.runs)
+
+        self._run_chunks("create_nodes", [n.to_record() for n in new_nodes])
+        self._run_chunks("create_runs", [r.to_record() for r in runs_to_create])
+        self._run_chunks("update_runs", [r.to_record() for r in runs_to_update])
+        for side, rows in new_links.items():
+            self._run_chunks(f"link_{side}", rows, count=False)
+        self._run_chunks("create_edges", [e.to_record() for e in new_edges])
+        unchanged = len(batch.nodes) - len(new_nodes) + len(batch.edges) - len(new_edges)
+        return WriteResult(len(new_nodes), len(new_edges), len(batch.runs), unchanged)
+
+    def _new_nodes(self, nodes: Sequence[Node], stored: dict[str, Node]) -> list[Node]:
+        new = []
+        for node in nodes:
+            old = stored.get(node.uid)
+            if old is None:
+                new.append(node)
+                continue
+            theirs, ours = old.content(), node.content()
+            differing = sorted(k for k in ours if ours[k] != theirs[k])
+            if differing:
+                raise Conflict(
+                    f"{node.uid} is already recorded with different {', '.join(differing)}; "
+                    "versions are immutable: record a new version instead"
+                )
+        return new
+
+    def _new_edges(self, edges: Sequence[Edge]) -> list[Edge]:
+        stored: dict[tuple[str, str], str | None] = {}
+        for chunk in _chunks([{"source": e.source, "target": e.target} for e in edges]):
+            for row in self.tx(self.q("edges_between"), {"rows": chunk}):
+                stored[(row["source"], row["target"])] = row["run"]
+        for edge in edges:
+            if edge.key in stored and stored[edge.key] != edge.run:
+                raise Conflict(
+                    f"edge {edge.source} -> {edge.target} is already recorded with run "
+                    f"{stored[edge.key]!r}, not {edge.run!r}"
+                )
+        return [e for e in edges if e.key not in stored]
+
+    def _merged_runs(self, runs: Sequence[Run]) -> tuple[list[Run], list[Run], dict[str, list[Row]]]:
+        stored = _load_runs(self.tx, self.q, [r.uid for r in runs])
+        create, update = [], []
+        new_links: dict[str, list[Row]] = {"inputs": [], "outputs": []}
+        for run in runs:
+            old = stored.get(run.uid)
+            merged = old.merged_with(run) if old else run
+            (update if old else create).append(merged)
+            for side in new_links:
+                before = set(getattr(old, side)) if old else set()
+                new_links[side] += [
+                    {"run": run.uid, "uid": uid, "recorded_at": run.recorded_at}
+                    for uid in getattr(merged, side)
+                    if uid not in before
+                ]
+        return create, update, new_links
+
+    def _run_chunks(self, query: str, rows: list[Row], *, count: bool = True) -> None:
+        for chunk in _chunks(rows):
+            self.tx(self.q(query), {"rows": chunk})
+            if count:
+                self.done += len(chunk)
+                if self.progress:
+                    self.progress(self.done, self.total)
+
+
+def _load_nodes(run: Tx, q: Callable[[str], str], uids: Iterable[str]) -> dict[str, Node]:
+    """Nodes by uid, through the store's reads or a write transaction alike."""
+    found = {}
+    for chunk in _chunks(list(dict.fromkeys(uids))):
+        for row in run(q("nodes_by_uid"), {"uids": chunk}):
+            node = Node.from_record(row["n"])
+            found[node.uid] = node
+    return found
+
+
+def _load_runs(run: Tx, q: Callable[[str], str], uids: Iterable[str]) -> dict[str, Run]:
+    """Runs by uid with their input and output links, through reads or a write transaction alike."""
+    records: dict[str, Row] = {}
+    for chunk in _chunks(list(dict.fromkeys(uids))):
+        for row in run(q("runs_by_uid"), {"uids": chunk}):
+            records[row["r"]["uid"]] = row["r"]
+    links: dict[str, dict[str, list[str]]] = {"inputs": defaultdict(list), "outputs": defaultdict(list)}
+    for side, found in links.items():
+        for chunk in _chunks(list(records)):
+            for row in run(q(f"run_{side}"), {"uids": chunk}):
+                found[row["run"]].append(row["uid"])
+    return {
+        uid: Run.from_record(record, links["inputs"][uid], links["outputs"][uid])
+        for uid, record in records.items()
+    }
+
+
+def validate_depth(depth: int) -> None:
+    if isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= MAX_DEPTH:
+        raise InvalidInput(f"depth {depth!r} out of range: a whole number from 1 to {MAX_DEPTH}")
+
+
+def _deduplicated(batch: Batch) -> Batch:
+    """Collapse exact repeats inside one batch; differing repeats are a conflict within the batch."""
+    nodes: dict[str, Node] = {}
+    for node in batch.nodes:
+        if node.uid in nodes and nodes[node.uid].content() != node.content():
+            raise Conflict(f"{node.uid} appears twice in the batch with different content")
+        nodes.setdefault(node.uid, node)
+    runs: dict[str, Run] = {}
+    for run in batch.runs:
+        runs[run.uid] = runs[run.uid].merged_with(run) if run.uid in runs else run
+    edges: dict[tuple[str, str], Edge] = {}
+    for edge in batch.edges:
+        if edge.key in edges and edges[edge.key].run != edge.run:
+            raise Conflict(
+                f"edge {edge.source} -> {edge.target} appears twice in the batch with different runs"
+            )
+        edges.setdefault(edge.key, edge)
+    return Batch(nodes=tuple(nodes.values()), runs=tuple(runs.values()), edges=tuple(edges.values()))
+
+
+def _referenced(batch: Batch) -> set[str]:
+    uids = {u for e in batch.edges for u in (e.source, e.target)}
+    return uids | {u for r in batch.runs for u in (*r.inputs, *r.outputs)}
+
+
+def _referrer(batch: Batch, uid: str) -> str:
+    for edge in batch.edges:
+        if uid in (edge.source, edge.target):
+            return f"edge {edge.source} -> {edge.target}"
+    run = next(r for r in batch.runs if uid in (*r.inputs, *r.outputs))
+    return f"run {run.uid}"
+
+
+def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[list[T]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def _encode_cursor(uid: str) -> str:
+    return base64.urlsafe_b64encode(uid.encode()).decode()
+
+
+def _decode_cursor(cursor: str | None) -> str:
+    if not cursor:
+        return ""
+    try:
+        return base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput(f"invalid cursor {cursor!r}: pass the endCursor of the previous page") from None

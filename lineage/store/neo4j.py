@@ -1,0 +1,110 @@
+"""The Neo4j 5 backend, through the official driver.
+
+One driver for the life of the store; a session per call (sessions are cheap). Reads go through
+``execute_read`` so a cluster can serve them from followers; writes through ``execute_write``, whose
+function the driver may retry, which is why the batch writer does all its checking inside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
+
+from lineage import cypher
+from lineage.errors import InvalidInput, ReadOnlyViolation, StoreUnavailable
+from lineage.store.base import LineageStore, RawResult, Row, Tx
+
+T = TypeVar("T")
+
+
+class Neo4jStore(LineageStore):
+    backend = "neo4j"
+
+    def __init__(self, *, uri: str, user: str, password: str, database: str = "neo4j") -> None:
+        self.url = f"{uri}?database={database}"
+        self.database = database
+        try:
+            self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+            self._driver.verify_connectivity()
+        except AuthError as exc:
+            raise StoreUnavailable(
+                f"Neo4j at {uri} refused the credentials for user {user!r}: {exc.message}"
+            ) from None
+        except (ServiceUnavailable, DriverError, ValueError, OSError) as exc:
+            raise StoreUnavailable(f"cannot reach Neo4j at {uri}: {_first_line(exc)}") from None
+        for statement in cypher.statements("schema", self.backend):
+            self._driver.execute_query(statement, database_=database)
+
+    def _session(self, access: str) -> neo4j.Session:
+        return self._driver.session(database=self.database, default_access_mode=access)
+
+    def _read(self, query: str, params: Mapping[str, Any]) -> list[Row]:
+        def work(tx: neo4j.ManagedTransaction) -> list[Row]:
+            return [record.data() for record in tx.run(query, params)]
+
+        return self._guarded(lambda: self._execute(neo4j.READ_ACCESS, work))
+
+    def _write(self, work: Callable[[Tx], T]) -> T:
+        def transaction(tx: neo4j.ManagedTransaction) -> T:
+            return work(lambda query, params: [record.data() for record in tx.run(query, params)])
+
+        return self._guarded(lambda: self._execute(neo4j.WRITE_ACCESS, transaction))
+
+    def _raw_read(self, text: str, params: Mapping[str, Any], limit: int, timeout: float) -> RawResult:
+        @neo4j.unit_of_work(timeout=timeout)
+        def work(tx: neo4j.ManagedTransaction) -> RawResult:
+            result = tx.run(text, params)
+            columns = list(result.keys())
+            rows = []
+            for record in result:
+                if len(rows) == limit:
+                    return RawResult(columns=columns, rows=rows, truncated=True)
+                rows.append(record.data())
+            return RawResult(columns=columns, rows=rows, truncated=False)
+
+        return self._guarded(lambda: self._execute(neo4j.READ_ACCESS, work))
+
+    def _execute(self, access: str, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+        with self._session(access) as session:
+            if access == neo4j.READ_ACCESS:
+                return session.execute_read(work)
+            return session.execute_write(work)
+
+    def _guarded(self, call: Callable[[], T]) -> T:
+        try:
+            return call()
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise StoreUnavailable(f"Neo4j is unavailable: {_first_line(exc)}") from None
+        except ClientError as exc:
+            raise _translate(exc) from None
+
+    def close(self) -> None:
+        self._driver.close()
+
+
+def _translate(exc: Neo4jError) -> Exception:
+    code = exc.code or ""
+    if code.endswith(("AccessMode", "ForbiddenDueToTransactionType")) or "read access mode" in (
+        exc.message or ""
+    ):
+        return ReadOnlyViolation(f"refused: the query writes, and raw Cypher is read-only ({exc.message})")
+    if "TransactionTimedOut" in code or "Timeout" in code:
+        return InvalidInput(f"query timed out: {exc.message}")
+    if ".Statement." in code:
+        return InvalidInput(f"Cypher error: {_first_line(exc)}")
+    return exc
+
+
+def _first_line(exc: BaseException) -> str:
+    text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return text.strip().splitlines()[0]

@@ -1,0 +1,54 @@
+"""Picks the backend from the URL scheme, the way mlflow picks a tracking store.
+
+- ``ladybug:///abs/dir`` or ``ladybug://rel/dir``: embedded LadybugDB (the default, under the user's
+  data directory);
+- ``bolt://host:7687`` or ``neo4j://host:7687`` (cluster routing), with ``+s``/``+ssc`` variants: Neo4j.
+  Credentials come from the URL (``bolt://user:pass@host``) or ``NEO4J_USER``/``NEO4J_PASSWORD``; the
+  database from ``?database=name`` or ``NEO4J_DATABASE``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import platformdirs
+
+from lineage.errors import StoreUnavailable
+from lineage.store.base import LineageStore
+
+NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+def default_url() -> str:
+    """``LINEAGE_STORE`` when set, else an embedded store in the user's data directory."""
+    configured = os.environ.get("LINEAGE_STORE", "").strip()
+    if configured:
+        return configured
+    return f"ladybug://{Path(platformdirs.user_data_dir('lineage-graph')) / 'graph'}"
+
+
+def open_store(url: str | None = None) -> LineageStore:
+    """Open the store a URL names. Raises StoreUnavailable, in one line, for a bad URL or an unreachable
+    server."""
+    url = url or default_url()
+    parts = urlsplit(url)
+    if parts.scheme == "ladybug":
+        from lineage.store.ladybug import LadybugStore
+
+        location = unquote(parts.netloc + parts.path)
+        if not location:
+            raise StoreUnavailable(f"store URL {url!r} names no directory: use ladybug:///path/to/dir")
+        return LadybugStore(path=Path(location).expanduser())
+    if parts.scheme in NEO4J_SCHEMES:
+        from lineage.store.neo4j import Neo4jStore
+
+        query = parse_qs(parts.query)
+        database = query.get("database", [os.environ.get("NEO4J_DATABASE", "neo4j")])[0]
+        user = unquote(parts.username) if parts.username else os.environ.get("NEO4J_USER", "neo4j")
+        password = unquote(parts.password) if parts.password else os.environ.get("NEO4J_PASSWORD", "")
+        address = f"{parts.scheme}://{parts.hostname or 'localhost'}:{parts.port or 7687}"
+        return Neo4jStore(uri=address, user=user, password=password, database=database)
+    schemes = ", ".join(("ladybug", *NEO4J_SCHEMES))
+    raise StoreUnavailable(f"unknown store URL {url!r}: the scheme must be one of {schemes}")
