@@ -290,10 +290,10 @@ class LineageStore(ABC):
     def export_records(self) -> Iterator[dict[str, Any]]:
         """Every node, run and edge as export records, in a fixed order so equal graphs export equal."""
         for uids in self._pages("page_nodes", "n"):
-            for uid, node in sorted(self.get_nodes(uids).items()):
+            for _uid, node in sorted(self.get_nodes(uids).items()):
                 yield {"type": "node", **node.to_record()}
         for uids in self._pages("page_runs", "r"):
-            for uid, run in sorted(self.get_runs(uids).items()):
+            for _uid, run in sorted(self.get_runs(uids).items()):
                 yield {
                     "type": "run",
                     **run.to_record(),

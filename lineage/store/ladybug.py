@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -73,10 +74,8 @@ class LadybugStore(LineageStore):
 
     def _rollback(self) -> None:
         # LadybugDB already rolls back a transaction in which a statement failed.
-        try:
+        with contextlib.suppress(RuntimeError):
             self._connection().execute("ROLLBACK")
-        except RuntimeError:
-            pass
 
     def _raw_read(self, text: str, params: Mapping[str, Any], limit: int, timeout: float) -> RawResult:
         conn = self._connection()
