@@ -1,0 +1,1 @@
+"""lineage-graph: a versioned lineage graph for ML systems."""

@@ -1,0 +1,234 @@
+"""The ``lineage`` command: tables for people, ``--json`` for scripts, one clear line for every error."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import asdict
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from lineage.errors import LineageError
+from lineage.model import Node, NodeKind, Subgraph
+from lineage.store import LineageStore, default_url, open_store
+from lineage.store.base import MAX_DEPTH
+
+F = TypeVar("F", bound=Callable[..., Any])
+console = Console()
+KIND = click.Choice([k.value for k in NodeKind], case_sensitive=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--store",
+    envvar="LINEAGE_STORE",
+    default=default_url,
+    show_default="LINEAGE_STORE, else an embedded store in the user data directory",
+    help="Store URL: ladybug:///dir, bolt://host:7687 or neo4j://host:7687.",
+)
+@click.pass_context
+def main(ctx: click.Context, store: str) -> None:
+    """Record and query the lineage of datasets, features, models and predictions."""
+    ctx.obj = store
+
+
+def _errors_as_messages(command: F) -> F:
+    """A LineageError is a user's problem, not a crash: print one line and exit 1."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except LineageError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _store_command(name: str | None = None) -> Callable[[F], F]:
+    """A subcommand that receives the opened store as its first argument."""
+
+    def decorate(function: F) -> F:
+        @wraps(function)
+        @click.pass_obj
+        @_errors_as_messages
+        def command(url: str, *args: Any, **kwargs: Any) -> Any:
+            with open_store(url) as store:
+                return function(store, *args, **kwargs)
+
+        return main.command(name)(command)  # type: ignore[return-value]
+
+    return decorate
+
+
+JSON_OPTION = click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table."
+)
+
+
+def _print_json(value: Any) -> None:
+    click.echo(json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=str))
+
+
+def node_json(node: Node) -> dict[str, Any]:
+    return {"uid": node.uid, **asdict(node), "kind": node.kind.value}
+
+
+def subgraph_json(graph: Subgraph) -> dict[str, Any]:
+    return {
+        "root": graph.root.uid,
+        "truncated": graph.truncated,
+        "nodes": [{**node_json(n), "depth": graph.depths[n.uid]} for n in graph.nodes],
+        "edges": [e.to_record() for e in graph.edges],
+    }
+
+
+def _print_subgraph(graph: Subgraph, direction: str) -> None:
+    table = Table(title=f"{direction} of {graph.root.uid}")
+    for column in ("depth", "kind", "name", "version", "recorded at"):
+        table.add_column(column)
+    for node in graph.nodes[1:]:
+        table.add_row(str(graph.depths[node.uid]), node.kind.value, node.name, node.version, node.recorded_at)
+    console.print(table)
+    summary = f"{len(graph.nodes) - 1} nodes, {len(graph.edges)} edges"
+    if graph.truncated:
+        summary += "; cut off by the depth bound (raise --depth to see more)"
+    console.print(summary)
+
+
+def _traversal(direction: str) -> None:
+    @_store_command(direction)
+    @click.argument("uid")
+    @click.option("--depth", type=click.IntRange(1, MAX_DEPTH), default=10, show_default=True)
+    @click.option("--kind", "kinds", type=KIND, multiple=True, help="Only nodes of this kind (repeatable).")
+    @click.option("--as-of", help="Ignore what was recorded after this ISO 8601 time.")
+    @JSON_OPTION
+    def command(
+        store: LineageStore, uid: str, depth: int, kinds: tuple[str, ...], as_of: str | None, as_json: bool
+    ) -> None:
+        traverse = store.upstream if direction == "upstream" else store.downstream
+        graph = traverse(uid, depth=depth, kinds=[NodeKind(k) for k in kinds] or None, as_of=as_of)
+        _print_json(subgraph_json(graph)) if as_json else _print_subgraph(graph, direction.capitalize())
+
+    command.__doc__ = {
+        "upstream": "What UID was derived from: data, features, models, code.",
+        "downstream": "What was derived from UID: everything a change to it affects.",
+    }[direction]
+
+
+_traversal("upstream")
+_traversal("downstream")
+
+
+@_store_command()
+@click.argument("source")
+@click.argument("target")
+@JSON_OPTION
+def path(store: LineageStore, source: str, target: str, as_json: bool) -> None:
+    """The shortest lineage chain between SOURCE and TARGET."""
+    nodes = store.path(source, target)
+    if as_json:
+        _print_json(None if nodes is None else [node_json(n) for n in nodes])
+    elif nodes is None:
+        console.print(f"{source} and {target} are not connected")
+    else:
+        console.print(" -> ".join(n.uid for n in nodes), highlight=False)
+
+
+@_store_command()
+@JSON_OPTION
+def stats(store: LineageStore, as_json: bool) -> None:
+    """Counts of nodes per kind, runs and edges."""
+    counts = store.stats()
+    if as_json:
+        _print_json(counts)
+        return
+    table = Table(title=store.url)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for what, count in counts.items():
+        table.add_row(what, str(count))
+    console.print(table)
+
+
+@_store_command()
+def demo(store: LineageStore) -> None:
+    """Load the credit-scoring demo graph (loading it twice changes nothing)."""
+    from lineage.demo import load_demo
+
+    load_demo(store)
+    counts = store.stats()
+    console.print(f"demo graph loaded into {store.url}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@_store_command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def export_command(store: LineageStore, file: Path) -> None:
+    """Write the whole graph to FILE as JSON Lines."""
+    from lineage.jsonl import export_graph
+
+    count = export_graph(store, file)
+    console.print(f"exported {count} records to {file}")
+
+
+@_store_command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(store: LineageStore, file: Path) -> None:
+    """Read a JSON Lines export into the store, in one transaction."""
+    from lineage.jsonl import import_graph
+
+    with Progress(console=console, transient=True, disable=not sys.stderr.isatty()) as bar:
+        task = bar.add_task(f"importing {file.name}", total=None)
+        result = import_graph(
+            store, file, progress=lambda done, total: bar.update(task, completed=done, total=total)
+        )
+    console.print(
+        f"imported {file}: {result.created_nodes} new nodes, {result.created_edges} new edges, "
+        f"{result.runs_written} runs, {result.unchanged} already present"
+    )
+
+
+@_store_command("cypher")
+@click.argument("query")
+@click.option("--param", "params", multiple=True, metavar="NAME=JSON", help="A query parameter (repeatable).")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=1000, show_default=True, help="Row limit.")
+@click.option(
+    "--timeout", type=click.FloatRange(0.001, 600), default=10.0, show_default=True, help="Seconds."
+)
+@JSON_OPTION
+def cypher_command(
+    store: LineageStore, query: str, params: tuple[str, ...], limit: int, timeout: float, as_json: bool
+) -> None:
+    """Run one read-only Cypher QUERY (writes are refused by the database)."""
+    result = store.cypher(query, _parse_params(params), limit=limit, timeout=timeout)
+    if as_json:
+        _print_json({"columns": result.columns, "rows": result.rows, "truncated": result.truncated})
+        return
+    table = Table()
+    for column in result.columns:
+        table.add_column(column)
+    for row in result.rows:
+        table.add_row(*(json.dumps(row[c], default=str, ensure_ascii=False) for c in result.columns))
+    console.print(table)
+    if result.truncated:
+        console.print(f"stopped at {limit} rows (raise --limit to see more)")
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
+    params = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals or not name:
+            raise click.BadParameter(f"{pair!r} is not NAME=JSON", param_hint="--param")
+        try:
+            params[name] = json.loads(value)
+        except json.JSONDecodeError:
+            params[name] = value
+    return params

@@ -1,0 +1,85 @@
+"""Builds store batches from the two things pipelines report: a run, and a set of predictions.
+
+The GraphQL mutations, the demo and the OpenLineage endpoint all come through here, so "a run's
+outputs derive from its inputs" is said in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from lineage.errors import InvalidInput
+from lineage.model import Batch, Edge, Node, NodeKind, Run, parse_uid
+
+
+def run_batch(run: Run, inputs: Sequence[Node | str], outputs: Sequence[Node]) -> Batch:
+    """A run with its input and output nodes: every output DERIVED_FROM every input, through the run.
+
+    Inputs given as uids must already be in the store; inputs given as nodes are recorded (or matched).
+    """
+    input_uids = [i if isinstance(i, str) else i.uid for i in inputs]
+    output_uids = [o.uid for o in outputs]
+    return Batch(
+        nodes=(*(i for i in inputs if isinstance(i, Node)), *outputs),
+        runs=(replace(run, inputs=(*run.inputs, *input_uids), outputs=(*run.outputs, *output_uids)),),
+        edges=tuple(Edge(source=o, target=i, run=run.uid) for o in output_uids for i in input_uids),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Prediction:
+    """One logged prediction: what model version made it from which feature versions.
+
+    ``parents`` are the uids of predictions it consumed (a chained model's input).
+    """
+
+    name: str
+    version: str
+    input_digest: str
+    output: Any
+    features: Sequence[str] = ()
+    parents: Sequence[str] = ()
+    created_at: str | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+
+def predictions_batch(model_uid: str, predictions: Iterable[Prediction], *, run: Run | None = None) -> Batch:
+    """Prediction nodes deriving from the model version, their feature versions and parent predictions."""
+    kind, _, _ = parse_uid(model_uid)
+    if kind is not NodeKind.MODEL:
+        raise InvalidInput(f"{model_uid} is not a model: predictions derive from a model version")
+    nodes, edges = [], []
+    run_uid = run.uid if run else None
+    for p in predictions:
+        node = Node(
+            kind=NodeKind.PREDICTION,
+            name=p.name,
+            version=p.version,
+            input_digest=p.input_digest,
+            output=p.output,
+            created_at=p.created_at,
+            metadata=p.metadata,
+        )
+        nodes.append(node)
+        for target in (model_uid, *p.features, *p.parents):
+            edges.append(Edge(source=node.uid, target=target, run=run_uid))
+    runs: tuple[Run, ...] = ()
+    if run:
+        inputs = {e.target for e in edges}
+        runs = (
+            replace(
+                run, inputs=(*run.inputs, *sorted(inputs)), outputs=(*run.outputs, *(n.uid for n in nodes))
+            ),
+        )
+    return Batch(nodes=tuple(nodes), runs=runs, edges=tuple(edges))
+
+
+def merge(*batches: Batch) -> Batch:
+    """One batch holding all of several, so they land together."""
+    return Batch(
+        nodes=tuple(n for b in batches for n in b.nodes),
+        runs=tuple(r for b in batches for r in b.runs),
+        edges=tuple(e for b in batches for e in b.edges),
+    )
