@@ -474,6 +474,6 @@ def _decode_cursor(cursor: str | None) -> str:
     if not cursor:
         return ""
     try:
-        return base64.urlsafe_b64decode(cursor.encode()).decode()
-    except (ValueError, UnicodeDecodeError):
+        return base64.b64decode(cursor.encode(), altchars=b"-_", validate=True).decode()
+    except ValueError:
         raise InvalidInput(f"invalid cursor {cursor!r}: pass the endCursor of the previous page") from None

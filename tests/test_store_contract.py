@@ -1,0 +1,399 @@
+"""The storage contract. Every test here runs against every backend (see the ``store`` fixture)."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import pytest
+
+from lineage.errors import Conflict, InvalidInput, NotFound, ReadOnlyViolation
+from lineage.ingest.batches import run_batch
+from lineage.model import Batch, Edge, Node, NodeKind, Run, now
+from lineage.store.base import LineageStore
+
+
+def dataset(name: str, version: str = "1", **extra: object) -> Node:
+    return Node(kind=NodeKind.DATASET, name=name, version=version, **extra)  # type: ignore[arg-type]
+
+
+def feature(name: str, version: str = "1", **extra: object) -> Node:
+    return Node(kind=NodeKind.FEATURE, name=name, version=version, **extra)  # type: ignore[arg-type]
+
+
+def chain(*nodes: Node) -> Batch:
+    """nodes[0] <- nodes[1] <- ...: each node derives from the one before it."""
+    edges = [Edge(source=b.uid, target=a.uid) for a, b in itertools.pairwise(nodes)]
+    return Batch(nodes=nodes, edges=tuple(edges))
+
+
+# --- versions, idempotence, conflicts, atomicity --------------------------------------------------
+
+
+def test_a_recorded_node_comes_back_with_every_field(store: LineageStore) -> None:
+    node = dataset(
+        "customers",
+        "2026-01",
+        checksum="sha256:ab",
+        created_at="2026-01-31T00:00:00.000000Z",
+        owner="risk",
+        source="warehouse",
+        description="monthly snapshot",
+        metadata={"rows": 1200, "cols": ["a", "b"]},
+    )
+    store.write(Batch(nodes=(node,)))
+    got = store.get_node("dataset:customers@2026-01")
+    assert got is not None
+    assert got.content() == node.content()
+    assert got.recorded_at is not None and got.recorded_at <= now()
+
+
+def test_unknown_uid_gives_none_and_malformed_uid_an_error(store: LineageStore) -> None:
+    assert store.get_node("dataset:nothing@1") is None
+    with pytest.raises(InvalidInput, match="unknown kind 'table'"):
+        store.get_node("table:x@1")
+
+
+def test_rerecording_an_identical_version_is_a_noop(store: LineageStore) -> None:
+    batch = chain(dataset("a"), feature("b"))
+    first = store.write(batch)
+    recorded = store.get_node("dataset:a@1")
+    second = store.write(batch)
+    assert (first.created_nodes, first.created_edges) == (2, 1)
+    assert (second.created_nodes, second.created_edges, second.unchanged) == (0, 0, 3)
+    assert store.get_node("dataset:a@1") == recorded  # recorded_at kept from the first write
+    assert store.stats()["edges"] == 1
+
+
+def test_same_uid_with_different_content_is_refused_naming_uid_and_fields(store: LineageStore) -> None:
+    store.write(Batch(nodes=(dataset("a", owner="ana", description="x"),)))
+    with pytest.raises(Conflict) as refused:
+        store.write(Batch(nodes=(dataset("b"), dataset("a", owner="bob", description="y"))))
+    assert "dataset:a@1" in str(refused.value)
+    assert "description, owner" in str(refused.value)
+    assert store.get_node("dataset:b@1") is None, "nothing of a refused batch is written"
+    assert store.get_node("dataset:a@1").owner == "ana"  # type: ignore[union-attr]
+
+
+def test_a_batch_with_one_bad_edge_leaves_the_store_unchanged(store: LineageStore) -> None:
+    store.write(Batch(nodes=(dataset("base"),)))
+    before = list(store.export_records())
+    bad = Batch(
+        nodes=(feature("f1"), feature("f2")),
+        runs=(Run(uid="r1", name="step", inputs=("dataset:base@1",), outputs=("feature:f1@1",)),),
+        edges=(
+            Edge(source="feature:f1@1", target="dataset:base@1", run="r1"),
+            Edge(source="feature:f2@1", target="dataset:missing@1", run="r1"),
+        ),
+    )
+    with pytest.raises(NotFound, match="dataset:missing@1"):
+        store.write(bad)
+    assert list(store.export_records()) == before
+
+
+def test_a_failure_midway_through_writing_rolls_everything_back(store: LineageStore) -> None:
+    """Checks pass, then the database itself fails mid-batch: the transaction must undo the earlier
+    statements of the batch, not only refuse before writing."""
+    store.write(Batch(nodes=(dataset("base"),)))
+    before = list(store.export_records())
+    real_write = type(store)._write
+
+    def failing_write(self: LineageStore, work):  # type: ignore[no-untyped-def]
+        def sabotaged(tx):  # type: ignore[no-untyped-def]
+            def run(query, params):  # type: ignore[no-untyped-def]
+                if "DERIVED_FROM {run" in query:  # the last statement of a batch: edges
+                    raise RuntimeError("disk full")
+                return tx(query, params)
+
+            return work(run)
+
+        return real_write(self, sabotaged)
+
+    type(store)._write = failing_write  # type: ignore[method-assign]
+    try:
+        with pytest.raises(RuntimeError, match="disk full"):
+            store.write(run_batch(Run(uid="r", name="s"), ["dataset:base@1"], [feature("f")]))
+    finally:
+        type(store)._write = real_write  # type: ignore[method-assign]
+    assert list(store.export_records()) == before
+
+
+def test_versions_of_a_name_come_oldest_first(store: LineageStore) -> None:
+    for version in ("v2", "v10", "v1"):
+        store.write(Batch(nodes=(dataset("prices", version),)))
+        time.sleep(0.002)
+    store.write(Batch(nodes=(dataset("other", "v0"),)))
+    assert [n.version for n in store.versions(NodeKind.DATASET, "prices")] == ["v2", "v10", "v1"]
+
+
+# --- listing and search ------------------------------------------------------------------------
+
+
+def test_listing_pages_through_every_node_once(store: LineageStore) -> None:
+    store.write(Batch(nodes=(*tuple(dataset(f"d{i:02}") for i in range(23)), feature("f"))))
+    seen, after = [], None
+    while True:
+        page = store.list_nodes(kind=NodeKind.DATASET, first=10, after=after)
+        assert page.total == 23
+        seen += [n.uid for n in page.nodes]
+        if not page.has_next:
+            break
+        after = page.end_cursor
+    assert seen == sorted(f"dataset:d{i:02}@1" for i in range(23))
+
+
+def test_search_is_a_case_insensitive_substring_of_the_name(store: LineageStore) -> None:
+    store.write(Batch(nodes=(dataset("Customer_Data"), dataset("customers_eu"), dataset("prices"))))
+    page = store.list_nodes(search="CUSTOMER")
+    assert [n.name for n in page.nodes] == ["Customer_Data", "customers_eu"]
+    assert page.total == 2
+
+
+def test_bad_page_arguments_are_refused(store: LineageStore) -> None:
+    with pytest.raises(InvalidInput, match="page size"):
+        store.list_nodes(first=0)
+    with pytest.raises(InvalidInput, match="invalid cursor"):
+        store.list_nodes(after="%%%")
+
+
+# --- traversal ----------------------------------------------------------------------------------
+
+
+def test_upstream_and_downstream_follow_derived_from(demo_store: LineageStore) -> None:
+    up = demo_store.upstream("model:scoring_model@2")
+    assert {n.uid for n in up.nodes} == {
+        "model:scoring_model@2",
+        "feature:purchase_analysis@2",
+        "dataset:customer_data@2026-04",
+        "dataset:historic_data@2025",
+    }
+    assert up.depths["dataset:historic_data@2025"] == 2
+    assert not up.truncated
+    down = demo_store.downstream("dataset:historic_data@2025")
+    models = {n.uid for n in down.nodes if n.kind is NodeKind.MODEL}
+    assert models == {
+        "model:scoring_model@1",
+        "model:scoring_model@2",
+        "model:credit_limit_model@1",
+        "model:credit_limit_model@2",
+    }
+    assert "prediction:credit_offer@c-1003-g2" in {n.uid for n in down.nodes}
+
+
+def test_depth_bounds_the_traversal_and_says_it_was_cut(store: LineageStore) -> None:
+    nodes = [dataset(f"n{i}") for i in range(6)]
+    store.write(chain(*nodes))
+    cut = store.downstream("dataset:n0@1", depth=3)
+    assert [n.name for n in cut.nodes] == ["n0", "n1", "n2", "n3"]
+    assert cut.truncated
+    exact = store.downstream("dataset:n0@1", depth=5)
+    assert len(exact.nodes) == 6 and not exact.truncated
+
+
+def test_depth_out_of_range_is_refused(store: LineageStore) -> None:
+    store.write(Batch(nodes=(dataset("a"),)))
+    for depth in (0, 51, -1):
+        with pytest.raises(InvalidInput, match="depth"):
+            store.upstream("dataset:a@1", depth=depth)
+
+
+def test_traversal_of_an_unknown_uid_is_not_found(store: LineageStore) -> None:
+    with pytest.raises(NotFound, match="dataset:ghost@1"):
+        store.downstream("dataset:ghost@1")
+
+
+def test_kind_filter_keeps_root_and_matching_kinds_but_traverses_through_others(
+    demo_store: LineageStore,
+) -> None:
+    graph = demo_store.downstream("dataset:customer_data@2026-04", kinds=[NodeKind.MODEL])
+    assert {n.uid for n in graph.nodes} == {
+        "dataset:customer_data@2026-04",
+        "model:scoring_model@2",
+        "model:credit_limit_model@2",
+    }
+    assert {(e.source, e.target) for e in graph.edges} == {
+        ("model:credit_limit_model@2", "model:scoring_model@2")
+    }
+
+
+def test_as_of_ignores_what_was_recorded_later(store: LineageStore) -> None:
+    store.write(chain(dataset("raw"), feature("f", "1")))
+    between = now()
+    time.sleep(0.002)
+    store.write(
+        Batch(nodes=(feature("f", "2"),), edges=(Edge(source="feature:f@2", target="dataset:raw@1"),))
+    )
+    assert {n.uid for n in store.downstream("dataset:raw@1").nodes} == {
+        "dataset:raw@1",
+        "feature:f@1",
+        "feature:f@2",
+    }
+    then = store.downstream("dataset:raw@1", as_of=between)
+    assert {n.uid for n in then.nodes} == {"dataset:raw@1", "feature:f@1"}
+    with pytest.raises(NotFound, match="after"):
+        store.upstream("feature:f@2", as_of=between)
+    with pytest.raises(InvalidInput, match="invalid time"):
+        store.upstream("feature:f@1", as_of="yesterday")
+
+
+def test_diamonds_give_distinct_nodes_and_edges(store: LineageStore) -> None:
+    """A chain of 20 diamonds has 2**20 paths from top to bottom and 61 nodes."""
+    nodes, edges = [dataset("d0")], []
+    for level in range(1, 21):
+        left, right, join = dataset(f"l{level}"), dataset(f"r{level}"), dataset(f"d{level}")
+        nodes += [left, right, join]
+        top = f"dataset:d{level - 1}@1"
+        edges += [
+            Edge(source=left.uid, target=top),
+            Edge(source=right.uid, target=top),
+            Edge(source=join.uid, target=left.uid),
+            Edge(source=join.uid, target=right.uid),
+        ]
+    store.write(Batch(nodes=tuple(nodes), edges=tuple(edges)))
+    started = time.perf_counter()
+    graph = store.upstream("dataset:d20@1", depth=50)
+    assert time.perf_counter() - started < 10, "a path-enumerating traversal would not come back at all"
+    assert len(graph.nodes) == 61 and len({n.uid for n in graph.nodes}) == 61
+    assert len(graph.edges) == 80
+    assert graph.depths["dataset:d0@1"] == 40
+
+
+def test_a_derived_from_cycle_does_not_hang_a_traversal(store: LineageStore) -> None:
+    a, b, c = dataset("a"), dataset("b"), dataset("c")
+    store.write(
+        Batch(
+            nodes=(a, b, c),
+            edges=(
+                Edge(source=a.uid, target=b.uid),
+                Edge(source=b.uid, target=c.uid),
+                Edge(source=c.uid, target=a.uid),
+            ),
+        )
+    )
+    graph = store.upstream(a.uid, depth=50)
+    assert {n.uid for n in graph.nodes} == {a.uid, b.uid, c.uid}
+    assert len(graph.edges) == 3 and not graph.truncated
+    assert store.path(a.uid, c.uid) is not None
+
+
+# --- path -----------------------------------------------------------------------------------------
+
+
+def test_path_is_the_shortest_chain_in_either_direction(demo_store: LineageStore) -> None:
+    down = demo_store.path("dataset:customer_data@2026-04", "model:credit_limit_model@2")
+    assert [n.uid for n in down or []] == [
+        "dataset:customer_data@2026-04",
+        "feature:purchase_analysis@2",
+        "model:scoring_model@2",
+        "model:credit_limit_model@2",
+    ]
+    up = demo_store.path("model:credit_limit_model@2", "dataset:customer_data@2026-04")
+    assert [n.uid for n in up or []] == [n.uid for n in reversed(down or [])]
+    assert demo_store.path("model:scoring_model@1", "model:scoring_model@2") is None
+    with pytest.raises(NotFound):
+        demo_store.path("model:scoring_model@1", "model:nope@1")
+
+
+# --- runs -----------------------------------------------------------------------------------------
+
+
+def test_run_details_with_inputs_and_outputs(demo_store: LineageStore) -> None:
+    run = demo_store.get_run("run-train-scoring-2")
+    assert run is not None
+    assert run.inputs == ("feature:purchase_analysis@2",)
+    assert run.outputs == ("model:scoring_model@2",)
+    assert run.parameters == {"learning_rate": 0.05, "n_estimators": 500}
+    assert run.code_version == "git:c7d8e9f" and run.code_dirty is False
+    assert demo_store.produced_by(["model:scoring_model@2"]) == {
+        "model:scoring_model@2": "run-train-scoring-2"
+    }
+    assert demo_store.get_run("no-such-run") is None
+
+
+def test_run_reports_merge_in_any_order(store: LineageStore) -> None:
+    store.write(Batch(nodes=(dataset("in"), dataset("out"))))
+    complete = Run(
+        uid="r",
+        name="job",
+        status="COMPLETE",
+        ended_at="2026-01-01T01:00:00.000000Z",
+        outputs=("dataset:out@1",),
+    )
+    start = Run(
+        uid="r",
+        name="job",
+        status="START",
+        started_at="2026-01-01T00:00:00.000000Z",
+        inputs=("dataset:in@1",),
+        parameters={"a": 1},
+    )
+    store.write(Batch(runs=(complete,)))
+    store.write(Batch(runs=(start,)))
+    store.write(Batch(runs=(start,)))
+    run = store.get_run("r")
+    assert run is not None
+    assert run.status == "COMPLETE"
+    assert (run.started_at, run.ended_at) == ("2026-01-01T00:00:00.000000Z", "2026-01-01T01:00:00.000000Z")
+    assert (run.inputs, run.outputs, dict(run.parameters)) == (
+        ("dataset:in@1",),
+        ("dataset:out@1",),
+        {"a": 1},
+    )
+    with pytest.raises(Conflict, match=r"run r is already recorded with different parameters\.a"):
+        store.write(Batch(runs=(Run(uid="r", name="job", parameters={"a": 2}),)))
+
+
+def test_recent_runs_newest_first(demo_store: LineageStore) -> None:
+    runs = demo_store.recent_runs(limit=3)
+    assert len(runs) == 3
+    assert [r.recorded_at for r in runs] == sorted((r.recorded_at for r in runs), reverse=True)
+
+
+# --- raw Cypher, stats --------------------------------------------------------------------------
+
+
+def test_raw_cypher_reads_with_parameters_and_a_row_limit(demo_store: LineageStore) -> None:
+    result = demo_store.cypher(
+        "MATCH (n:Node) WHERE n.kind = $kind RETURN n.uid AS uid ORDER BY uid", {"kind": "model"}, limit=3
+    )
+    assert result.columns == ["uid"]
+    assert [r["uid"] for r in result.rows] == [
+        "model:credit_limit_model@1",
+        "model:credit_limit_model@2",
+        "model:scoring_model@1",
+    ]
+    assert result.truncated
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "CREATE (n:Node {uid: 'dataset:evil@1'})",
+        "MATCH (n:Node) SET n.owner = 'evil'",
+        "MATCH (n:Node) DETACH DELETE n",
+        "MATCH (n:Node) RETURN n; CREATE (m:Node {uid: 'dataset:evil@1'})",
+    ],
+)
+def test_raw_cypher_refuses_writes_and_leaves_the_store_as_it_was(
+    demo_store: LineageStore, query: str
+) -> None:
+    before = list(demo_store.export_records())
+    with pytest.raises((ReadOnlyViolation, InvalidInput)):
+        demo_store.cypher(query)
+    assert list(demo_store.export_records()) == before
+
+
+def test_raw_cypher_syntax_errors_are_clear(store: LineageStore) -> None:
+    with pytest.raises(InvalidInput, match="Cypher error"):
+        store.cypher("MATCH (n RETURN n")
+
+
+def test_stats_count_every_kind(demo_store: LineageStore) -> None:
+    assert demo_store.stats() == {
+        "dataset": 6,
+        "feature": 2,
+        "model": 4,
+        "prediction": 8,
+        "runs": 8,
+        "edges": 28,
+    }
