@@ -1,0 +1,75 @@
+"""What a change to a node affects: the downstream closure, grouped so a person can act on it.
+
+Shared by the GraphQL ``impact`` query, the HTML impact view and the CLI, so they always agree.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from lineage.model import Node, NodeKind
+from lineage.store.base import LineageStore
+
+DEPLOYED_STAGES = frozenset({"production", "prod", "deployed"})
+
+
+def is_deployed(node: Node) -> bool:
+    """A model version is deployed when its metadata says so: ``{"stage": "production"}`` (the MLflow
+    convention; ``prod`` and ``deployed`` are accepted too)."""
+    return node.kind is NodeKind.MODEL and str(node.metadata.get("stage", "")).lower() in DEPLOYED_STAGES
+
+
+@dataclass(frozen=True)
+class AffectedName:
+    """One affected name (e.g. ``model:scoring_model``): which of its versions the change reaches, and
+    the newest version the store holds, which may or may not be among them."""
+
+    kind: NodeKind
+    name: str
+    affected_versions: tuple[str, ...]
+    latest: Node
+
+    @property
+    def latest_is_affected(self) -> bool:
+        return self.latest.version in self.affected_versions
+
+
+@dataclass(frozen=True)
+class ImpactReport:
+    root: Node
+    affected: tuple[Node, ...]
+    depths: dict[str, int]
+    by_kind: dict[NodeKind, int]
+    models: tuple[Node, ...]
+    deployed: tuple[Node, ...]
+    names: tuple[AffectedName, ...]
+    truncated: bool
+
+
+def impact(store: LineageStore, uid: str, *, depth: int = 10) -> ImpactReport:
+    """Everything downstream of ``uid`` (the root itself excluded), grouped by kind, nearest first."""
+    graph = store.downstream(uid, depth=depth)
+    affected = tuple(n for n in graph.nodes if n.uid != uid)
+    counts = Counter(n.kind for n in affected)
+    versions = store.versions_of((n.kind, n.name) for n in affected)
+    names = tuple(
+        AffectedName(
+            kind=kind,
+            name=name,
+            affected_versions=tuple(n.version for n in affected if (n.kind, n.name) == (kind, name)),
+            latest=history[-1],
+        )
+        for (kind, name), history in sorted(versions.items())
+    )
+    models = tuple(n for n in affected if n.kind is NodeKind.MODEL)
+    return ImpactReport(
+        root=graph.root,
+        affected=affected,
+        depths={n.uid: graph.depths[n.uid] for n in affected},
+        by_kind={kind: counts.get(kind, 0) for kind in NodeKind},
+        models=models,
+        deployed=tuple(m for m in models if is_deployed(m)),
+        names=names,
+        truncated=graph.truncated,
+    )
