@@ -1,0 +1,1 @@
+"""The HTTP API: GraphQL, the OpenLineage endpoint, health and metrics, on starlette."""

@@ -1,0 +1,1 @@
+"""Interactive HTML lineage graphs (pyvis / vis-network) and the browse page."""
