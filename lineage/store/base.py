@@ -184,16 +184,16 @@ class LineageStore(ABC):
         self, uid: str, *, depth: int = 10, kinds: Iterable[NodeKind] | None = None, as_of: str | None = None
     ) -> Subgraph:
         """What ``uid`` was derived from, up to ``depth`` DERIVED_FROM hops."""
-        return self._traverse(uid, "upstream_step", depth, kinds, as_of)
+        return self._traverse(uid, "upstream", depth, kinds, as_of)
 
     def downstream(
         self, uid: str, *, depth: int = 10, kinds: Iterable[NodeKind] | None = None, as_of: str | None = None
     ) -> Subgraph:
         """What was derived from ``uid``, up to ``depth`` hops: what a change to it affects."""
-        return self._traverse(uid, "downstream_step", depth, kinds, as_of)
+        return self._traverse(uid, "downstream", depth, kinds, as_of)
 
     def _traverse(
-        self, uid: str, step: str, depth: int, kinds: Iterable[NodeKind] | None, as_of: str | None
+        self, uid: str, direction: str, depth: int, kinds: Iterable[NodeKind] | None, as_of: str | None
     ) -> Subgraph:
         validate_depth(depth)
         cutoff = parse_time(as_of) if as_of else _END_OF_TIME
@@ -202,30 +202,41 @@ class LineageStore(ABC):
             raise NotFound(f"no node {uid}")
         if root.recorded_at and root.recorded_at > cutoff:
             raise NotFound(f"node {uid} was recorded at {root.recorded_at}, after {cutoff}")
+        # One hop past the bound tells whether the bound cut anything off.
+        reached = self._reach(uid, direction, depth + 1, cutoff)
+        depths = {u: d for u, d in reached.items() if d <= depth}
+        edges = [
+            e
+            for e in self._step(direction, list(depths), cutoff)
+            if e.source in depths and e.target in depths
+        ]
+        return self._subgraph(root, depths, edges, kinds, truncated=len(reached) > len(depths))
+
+    def _reach(self, uid: str, direction: str, depth: int, cutoff: str) -> dict[str, int]:
+        """Every node within ``depth`` hops of ``uid`` in ``direction``, with its distance.
+
+        Breadth first, one query per level, with a visited set: diamonds cost one visit per node, never
+        one per path, and a cycle ends the search instead of looping. A backend whose engine runs the
+        breadth-first search itself overrides this.
+        """
         depths = {uid: 0}
-        edges: dict[tuple[str, str], Edge] = {}
         frontier = [uid]
-        truncated = False
-        for level in range(1, depth + 2):
-            reached = self._step(step, frontier, cutoff)
-            if level > depth:
-                truncated = any(e.source not in depths or e.target not in depths for e in reached)
-                break
-            frontier = []
-            for edge in reached:
-                edges.setdefault(edge.key, edge)
-                for end in (edge.source, edge.target):
-                    if end not in depths:
-                        depths[end] = level
-                        frontier.append(end)
+        for level in range(1, depth + 1):
+            neighbours = (
+                e.target if direction == "upstream" else e.source
+                for e in self._step(direction, frontier, cutoff)
+            )
+            frontier = [n for n in dict.fromkeys(neighbours) if n not in depths]
             if not frontier:
                 break
-        return self._subgraph(root, depths, edges, kinds, truncated)
+            depths.update(dict.fromkeys(frontier, level))
+        return depths
 
-    def _step(self, step: str, frontier: list[str], cutoff: str) -> list[Edge]:
+    def _step(self, direction: str, frontier: list[str], cutoff: str) -> list[Edge]:
+        """The DERIVED_FROM edges one hop from the frontier, recorded by ``cutoff``."""
         found = []
         for chunk in _chunks(frontier):
-            for row in self._read(self._q(step), {"frontier": chunk, "as_of": cutoff}):
+            for row in self._read(self._q(f"{direction}_step"), {"frontier": chunk, "as_of": cutoff}):
                 found.append(Edge(**row))
         return found
 
@@ -233,14 +244,14 @@ class LineageStore(ABC):
         self,
         root: Node,
         depths: dict[str, int],
-        edges: dict[tuple[str, str], Edge],
+        edges: list[Edge],
         kinds: Iterable[NodeKind] | None,
         truncated: bool,
     ) -> Subgraph:
         nodes = self.get_nodes(depths)
         wanted = {NodeKind(k) for k in kinds} if kinds else set(NodeKind)
         keep = {u: n for u, n in nodes.items() if n.kind in wanted or u == root.uid}
-        kept_edges = tuple(e for e in edges.values() if e.source in keep and e.target in keep)
+        kept_edges = tuple(e for e in edges if e.source in keep and e.target in keep)
         ordered = tuple(sorted(keep.values(), key=lambda n: (depths[n.uid], n.uid)))
         return Subgraph(
             root=root,
@@ -301,7 +312,7 @@ class LineageStore(ABC):
                     "outputs": list(run.outputs),
                 }
         for uids in self._pages("page_nodes", "n"):
-            for edge in sorted(self._step("upstream_step", uids, _END_OF_TIME), key=lambda e: e.key):
+            for edge in sorted(self._step("upstream", uids, _END_OF_TIME), key=lambda e: e.key):
                 yield {"type": "edge", **edge.to_record()}
 
     def _pages(self, query: str, column: str) -> Iterator[list[str]]:

@@ -12,7 +12,7 @@ import ladybug
 
 from lineage import cypher
 from lineage.errors import InvalidInput, ReadOnlyViolation, StoreUnavailable
-from lineage.store.base import MAX_DEPTH, LineageStore, RawResult, Row, Tx
+from lineage.store.base import MAX_DEPTH, LineageStore, RawResult, Row, Tx, validate_depth
 
 T = TypeVar("T")
 
@@ -45,8 +45,8 @@ class LadybugStore(LineageStore):
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = ladybug.Connection(self._db)
-            # The default bound (30) is below the depth cap that shortest-path queries use.
-            conn.execute(f"CALL var_length_extend_max_depth={MAX_DEPTH}")
+            # The default bound (30) is below the depth cap; a traversal looks one hop past its depth.
+            conn.execute(f"CALL var_length_extend_max_depth={MAX_DEPTH + 1}")
             self._connections.append(conn)
         return conn
 
@@ -76,6 +76,14 @@ class LadybugStore(LineageStore):
         # LadybugDB already rolls back a transaction in which a statement failed.
         with contextlib.suppress(RuntimeError):
             self._connection().execute("ROLLBACK")
+
+    def _reach(self, uid: str, direction: str, depth: int, cutoff: str) -> dict[str, int]:
+        # An UNWIND of a frontier joins by scanning the node table here, so a level-per-query search
+        # costs a scan per level; the engine's own breadth-first search costs one query in all.
+        validate_depth(depth - 1)
+        query = self._q(f"{direction}_reach").replace("{max_depth}", str(depth))
+        rows = self._read(query, {"uid": uid, "as_of": cutoff})
+        return {uid: 0, **{row["uid"]: row["depth"] for row in rows if row["uid"] != uid}}
 
     def _raw_read(self, text: str, params: Mapping[str, Any], limit: int, timeout: float) -> RawResult:
         conn = self._connection()
