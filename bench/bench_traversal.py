@@ -132,7 +132,8 @@ def main() -> None:
     print("|---|---|---:|---:|---:|---:|---:|---:|---|")
     for name, scenario, nodes, load, depth, graph, times, naive_depth, naive in rows:
         print(
-            f"| {name} | {scenario} | {nodes} | {load:.2f} | {depth} | {len(graph.nodes) - 1} / {len(graph.edges)} "
+            f"| {name} | {scenario} | {nodes} | {load:.2f} | {depth} "
+            f"| {len(graph.nodes) - 1} / {len(graph.edges)} "
             f"| {statistics.median(times) * 1000:.0f} | {min(times) * 1000:.0f}..{max(times) * 1000:.0f} "
             f"| {naive_depth}: {naive} |"
         )

@@ -100,7 +100,7 @@ def _print_subgraph(graph: Subgraph, direction: str) -> None:
     summary = f"{len(graph.nodes) - 1} nodes, {len(graph.edges)} edges"
     if graph.truncated:
         summary += "; cut off by the depth bound (raise --depth to see more)"
-    console.print(summary)
+    click.echo(summary)
 
 
 def _traversal(direction: str) -> None:
@@ -137,9 +137,9 @@ def path(store: LineageStore, source: str, target: str, as_json: bool) -> None:
     if as_json:
         _print_json(None if nodes is None else [node_json(n) for n in nodes])
     elif nodes is None:
-        console.print(f"{source} and {target} are not connected")
+        click.echo(f"{source} and {target} are not connected")
     else:
-        console.print(" -> ".join(n.uid for n in nodes), highlight=False)
+        click.echo(" -> ".join(n.uid for n in nodes))
 
 
 @_store_command()
@@ -165,7 +165,7 @@ def demo(store: LineageStore) -> None:
 
     load_demo(store)
     counts = store.stats()
-    console.print(f"demo graph loaded into {store.url}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    click.echo(f"demo graph loaded into {store.url}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
 
 @_store_command("export")
@@ -175,7 +175,7 @@ def export_command(store: LineageStore, file: Path) -> None:
     from lineage.jsonl import export_graph
 
     count = export_graph(store, file)
-    console.print(f"exported {count} records to {file}")
+    click.echo(f"exported {count} records to {file}")
 
 
 @_store_command("import")
@@ -189,7 +189,7 @@ def import_command(store: LineageStore, file: Path) -> None:
         result = import_graph(
             store, file, progress=lambda done, total: bar.update(task, completed=done, total=total)
         )
-    console.print(
+    click.echo(
         f"imported {file}: {result.created_nodes} new nodes, {result.created_edges} new edges, "
         f"{result.runs_written} runs, {result.unchanged} already present"
     )
@@ -218,7 +218,7 @@ def cypher_command(
         table.add_row(*(json.dumps(row[c], default=str, ensure_ascii=False) for c in result.columns))
     console.print(table)
     if result.truncated:
-        console.print(f"stopped at {limit} rows (raise --limit to see more)")
+        click.echo(f"stopped at {limit} rows (raise --limit to see more)")
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:

@@ -35,12 +35,17 @@ class Neo4jStore(LineageStore):
         self.database = database
         try:
             self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+        except (DriverError, ValueError) as exc:
+            raise StoreUnavailable(f"invalid Neo4j URL {uri}: {_first_line(exc)}") from None
+        try:
             self._driver.verify_connectivity()
         except AuthError as exc:
+            self._driver.close()
             raise StoreUnavailable(
-                f"Neo4j at {uri} refused the credentials for user {user!r}: {exc.message}"
+                f"Neo4j at {uri} refused the credentials of {user!r}: {exc.message}"
             ) from None
-        except (ServiceUnavailable, DriverError, ValueError, OSError) as exc:
+        except (ServiceUnavailable, DriverError, OSError) as exc:
+            self._driver.close()
             raise StoreUnavailable(f"cannot reach Neo4j at {uri}: {_first_line(exc)}") from None
         for statement in cypher.statements("schema", self.backend):
             self._driver.execute_query(statement, database_=database)

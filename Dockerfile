@@ -1,0 +1,8 @@
+FROM python:3.11-slim
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY lineage ./lineage
+COPY cypher ./cypher
+RUN pip install --no-cache-dir .
+EXPOSE 8000
+CMD ["lineage", "serve", "--host", "0.0.0.0", "--port", "8000"]

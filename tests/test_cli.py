@@ -1,0 +1,111 @@
+"""The ``lineage`` command, driven as a user would, against every backend."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from lineage.cli import main
+
+
+def lineage(store_url: str, *args: str) -> Result:
+    return CliRunner().invoke(main, ["--store", store_url, *args], catch_exceptions=False)
+
+
+@pytest.fixture
+def demo_url(store_url: str) -> str:
+    assert lineage(store_url, "demo").exit_code == 0
+    return store_url
+
+
+def test_demo_loads_the_credit_scoring_graph_and_stats_count_it(demo_url: str) -> None:
+    counts = json.loads(lineage(demo_url, "stats", "--json").output)
+    assert counts == {"dataset": 6, "feature": 2, "model": 4, "prediction": 8, "runs": 8, "edges": 28}
+    table = lineage(demo_url, "stats").output
+    assert "prediction" in table and "28" in table
+
+
+def test_upstream_answers_what_fed_the_model(demo_url: str) -> None:
+    result = lineage(demo_url, "upstream", "model:credit_limit_model@2", "--json")
+    graph = json.loads(result.output)
+    assert {n["uid"]: n["depth"] for n in graph["nodes"]} == {
+        "model:credit_limit_model@2": 0,
+        "model:scoring_model@2": 1,
+        "dataset:cost_risk_function@v1": 1,
+        "dataset:market_conditions@2026-Q2": 1,
+        "feature:purchase_analysis@2": 2,
+        "dataset:customer_data@2026-04": 3,
+        "dataset:historic_data@2025": 3,
+    }
+    assert {
+        "source": "model:credit_limit_model@2",
+        "target": "model:scoring_model@2",
+        "run": "run-train-limit-2",
+    } in [{k: e[k] for k in ("source", "target", "run")} for e in graph["edges"]]
+
+
+def test_downstream_table_with_kind_filter_and_depth(demo_url: str) -> None:
+    output = lineage(
+        demo_url, "downstream", "dataset:customer_data@2026-04", "--kind", "model", "--depth", "2"
+    ).output
+    assert "scoring_model" in output
+    assert "credit_limit_model" not in output  # three hops away
+    assert "cut off by the depth bound" in output
+
+
+def test_path_prints_the_chain(demo_url: str) -> None:
+    output = lineage(demo_url, "path", "dataset:historic_data@2025", "model:scoring_model@1").output
+    assert output.split() == [
+        "dataset:historic_data@2025",
+        "->",
+        "feature:purchase_analysis@1",
+        "->",
+        "model:scoring_model@1",
+    ]
+    unconnected = lineage(demo_url, "path", "model:scoring_model@1", "model:scoring_model@2").output
+    assert "not connected" in unconnected
+
+
+def test_export_and_import_with_a_summary(demo_url: str, tmp_path: Path) -> None:
+    target = tmp_path / "graph.jsonl"
+    assert "exported 56 records" in lineage(demo_url, "export", str(target)).output
+    copy = f"ladybug://{tmp_path / 'copy'}"
+    output = lineage(copy, "import", str(target)).output
+    assert "20 new nodes, 28 new edges, 8 runs" in output
+
+
+def test_cypher_reads_with_params_and_refuses_writes(demo_url: str) -> None:
+    result = lineage(
+        demo_url, "cypher", "MATCH (n:Node {kind: $k}) RETURN count(n) AS c", "--param", 'k="model"', "--json"
+    )
+    assert json.loads(result.output)["rows"] == [{"c": 4}]
+    refused = lineage(demo_url, "cypher", "CREATE (:Node {uid: 'dataset:x@1'})")
+    assert refused.exit_code == 1
+    assert "read-only" in refused.output
+    assert json.loads(lineage(demo_url, "stats", "--json").output)["dataset"] == 6
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["upstream", "no-kind"], "malformed uid 'no-kind'"),
+        (["upstream", "dataset:ghost@1"], "no node dataset:ghost@1"),
+        (["downstream", "dataset:customer_data@2026-04", "--as-of", "soon"], "invalid time 'soon'"),
+    ],
+)
+def test_errors_are_one_clear_line(demo_url: str, args: list[str], message: str) -> None:
+    result = lineage(demo_url, *args)
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {message}" or message in result.output.strip().splitlines()[-1]
+    assert "Traceback" not in result.output
+
+
+def test_a_bad_store_url_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    for url, message in [("mysql://x", "unknown store URL"), ("bolt://127.0.0.1:9", "cannot reach Neo4j")]:
+        result = lineage(url, "stats")
+        assert result.exit_code == 1
+        assert message in result.output and "Traceback" not in result.output
+        assert len(result.output.strip().splitlines()) == 1

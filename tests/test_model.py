@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import pytest
+
+from lineage.errors import Conflict, InvalidInput
+from lineage.model import Edge, Node, NodeKind, Run, make_uid, parse_time, parse_uid
+
+
+def test_uid_round_trips_names_holding_colons_and_at_signs() -> None:
+    uid = make_uid(NodeKind.DATASET, "postgres://db:5432/sales.orders@eu", "2026-01")
+    assert uid == "dataset:postgres://db:5432/sales.orders@eu@2026-01"
+    assert parse_uid(uid) == (NodeKind.DATASET, "postgres://db:5432/sales.orders@eu", "2026-01")
+
+
+@pytest.mark.parametrize(
+    ("uid", "problem"),
+    [
+        ("customers@1", "expected 'kind:name@version'"),
+        ("dataset:customers", "expected 'kind:name@version'"),
+        ("table:customers@1", "unknown kind 'table'"),
+        ("dataset:@1", "empty name"),
+        ("dataset:customers@ ", "empty version"),
+        ("dataset:cust\x00omers@1", "control characters"),
+    ],
+)
+def test_malformed_uids_say_what_is_wrong(uid: str, problem: str) -> None:
+    with pytest.raises(InvalidInput, match=problem):
+        parse_uid(uid)
+
+
+def test_metadata_order_does_not_change_content() -> None:
+    a = Node(kind=NodeKind.MODEL, name="m", version="1", metadata={"a": 1, "b": [1, 2]})
+    b = Node(kind=NodeKind.MODEL, name="m", version="1", metadata={"b": [1, 2], "a": 1})
+    assert a.content() == b.content()
+    assert Node.from_record(a.to_record()) == a
+
+
+def test_times_are_normalised_to_fixed_width_utc() -> None:
+    assert parse_time("2026-03-01T10:00:00+02:00") == "2026-03-01T08:00:00.000000Z"
+    assert parse_time("2026-03-01") == "2026-03-01T00:00:00.000000Z"
+    with pytest.raises(InvalidInput, match="invalid time"):
+        parse_time("last tuesday")
+
+
+def test_a_node_cannot_derive_from_itself() -> None:
+    with pytest.raises(InvalidInput, match="cannot derive from itself"):
+        Edge(source="dataset:a@1", target="dataset:a@1")
+
+
+def test_run_status_never_goes_back_from_terminal() -> None:
+    done = Run(uid="r", name="job", status="COMPLETE")
+    assert done.merged_with(Run(uid="r", name="job", status="RUNNING")).status == "COMPLETE"
+    assert Run(uid="r", name="job", status="START").merged_with(done).status == "COMPLETE"
+    with pytest.raises(Conflict, match="different name"):
+        done.merged_with(Run(uid="r", name="other"))
+    with pytest.raises(InvalidInput, match="unknown status 'DONE'"):
+        Run(uid="r", name="job", status="DONE")
