@@ -397,3 +397,13 @@ def test_stats_count_every_kind(demo_store: LineageStore) -> None:
         "runs": 8,
         "edges": 28,
     }
+
+
+def test_raw_cypher_stops_at_its_timeout(store: LineageStore) -> None:
+    started = time.perf_counter()
+    with pytest.raises(InvalidInput, match="timed out"):
+        store.cypher(
+            "UNWIND range(1, 30000) AS x UNWIND range(1, 30000) AS y RETURN sum(x * y) AS n", timeout=0.5
+        )
+    assert time.perf_counter() - started < 20
+    assert store.cypher("RETURN 1 AS one").rows == [{"one": 1}], "the store is usable after a timeout"
