@@ -21,6 +21,7 @@ import contextlib
 import fcntl
 import os
 import queue
+import re
 import shutil
 import subprocess
 import tempfile
@@ -41,6 +42,7 @@ _CLASSPATH_FILE = _TARGET / "classpath.txt"
 _STAMP = _TARGET / "launcher.stamp"
 _MAIN_CLASS = "lineage.Neo4jLauncher"
 _URI_PREFIX = "BOLT_URI="
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
 _JVM_FLAGS = (
     # Small fixed heap: the machine has 2 cores and tests hold little data;
@@ -213,7 +215,8 @@ def _run_maven(deadline: float) -> None:
     except subprocess.TimeoutExpired:
         raise Neo4jUnavailable("Maven build of the Neo4j launcher timed out") from None
     if result.returncode != 0:
-        output = (result.stdout + result.stderr).strip().splitlines()
+        # Debian's Maven colours its output even in batch mode; keep the reason readable.
+        output = _ANSI_ESCAPE.sub("", result.stdout + result.stderr).strip().splitlines()
         raise Neo4jUnavailable("Maven build of the Neo4j launcher failed:\n" + "\n".join(output[-25:]))
 
 
@@ -244,6 +247,7 @@ def _discard(process: subprocess.Popen[str]) -> None:
 
 def _tail(path: Path, lines: int = 30) -> str:
     try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+        tail = path.read_text(errors="replace").splitlines()[-lines:]
     except OSError as error:
         return f"(could not read {path}: {error})"
+    return "\n".join(tail) if tail else "(empty)"

@@ -26,8 +26,8 @@ import org.neo4j.harness.Neo4jBuilders;
  * how a parent that died (even by SIGKILL) still takes its JVM with it.
  */
 public final class Neo4jLauncher {
-    private static Neo4j server;
-    private static boolean stopped;
+    // Volatile: written by main, read by the shutdown-hook thread.
+    private static volatile Neo4j server;
 
     private Neo4jLauncher() {}
 
@@ -47,7 +47,24 @@ public final class Neo4jLauncher {
         // Runs on SIGTERM/SIGINT and on the System.exit below alike.
         Runtime.getRuntime().addShutdownHook(new Thread(Neo4jLauncher::shutdown, "neo4j-shutdown"));
 
-        Neo4j started = Neo4jBuilders.newInProcessBuilder(workdir)
+        try {
+            server = startServer(workdir, port);
+        } catch (Throwable e) {
+            // Exit outright: threads of a half-started Neo4j would otherwise keep the JVM alive,
+            // and the parent would only find out at its timeout.
+            e.printStackTrace();
+            System.exit(1);
+        }
+
+        protocol.println("BOLT_URI=bolt://127.0.0.1:" + server.boltURI().getPort());
+        protocol.flush();
+
+        waitForEof(System.in);
+        System.exit(0);
+    }
+
+    private static Neo4j startServer(Path workdir, int port) {
+        return Neo4jBuilders.newInProcessBuilder(workdir)
                 // Auth is off: a test-only server reachable only on loopback, with throwaway data.
                 .withConfig(GraphDatabaseSettings.auth_enabled, false)
                 // Never phone home from a test run (and this sandbox has no internet anyway).
@@ -61,15 +78,6 @@ public final class Neo4jLauncher {
                 // which each test session would pay; a throwaway server has nothing to drain.
                 .withConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
                 .build();
-        synchronized (Neo4jLauncher.class) {
-            server = started;
-        }
-
-        protocol.println("BOLT_URI=bolt://127.0.0.1:" + started.boltURI().getPort());
-        protocol.flush();
-
-        waitForEof(System.in);
-        System.exit(0);
     }
 
     private static void waitForEof(InputStream in) {
@@ -83,13 +91,11 @@ public final class Neo4jLauncher {
         }
     }
 
-    private static synchronized void shutdown() {
-        if (stopped) {
-            return;
-        }
-        stopped = true;
-        if (server != null) {
-            server.close();
+    private static void shutdown() {
+        Neo4j running = server;
+        // Null when the signal came mid-start: the JVM exits anyway, and the data is throwaway.
+        if (running != null) {
+            running.close();
         }
     }
 }
