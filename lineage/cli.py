@@ -232,3 +232,48 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
         except json.JSONDecodeError:
             params[name] = value
     return params
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--store", "store_url", help="Store URL (default: the store of `lineage --store`).")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Worker processes; more than one needs Neo4j (one process owns an embedded store).",
+)
+@click.option("--demo", is_flag=True, help="Load the demo graph first, if the store is empty.")
+@click.option(
+    "--max-depth",
+    type=click.IntRange(1, MAX_DEPTH),
+    default=MAX_DEPTH,
+    show_default=True,
+    help="The deepest traversal a request may ask for.",
+)
+@click.option(
+    "--tokens-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    envvar="LINEAGE_TOKENS_FILE",
+    help="Bearer tokens, one 'ro:<token>' or 'rw:<token>' a line (adds to LINEAGE_TOKENS).",
+)
+@click.option(
+    "--no-auth",
+    is_flag=True,
+    envvar="LINEAGE_NO_AUTH",
+    help="Serve without tokens on a non-loopback address (anyone who reaches it can write).",
+)
+@click.pass_obj
+@_errors_as_messages
+def serve(url: str, store_url: str | None, **options: Any) -> None:
+    """Serve the GraphQL API (/graphql), the OpenLineage endpoint and the HTML graphs."""
+    from lineage.api.server import ServeOptions, check, load_demo_if_empty
+    from lineage.api.server import serve as run_server
+
+    settings = ServeOptions(store_url=store_url or url, **options)
+    check(settings)
+    if settings.demo:
+        console.print(load_demo_if_empty(settings.store_url))
+    run_server(settings)

@@ -1,0 +1,88 @@
+"""The starlette app: ``/graphql``, ``/api/v1/lineage``, ``/healthz``, ``/metrics`` and the HTML pages.
+
+``create_app`` takes its settings and, for tests and embedding, an already opened store. Either way
+``app.state.store`` is a ``ReconnectingStore``, so the server starts while the store is down, answers
+503 meanwhile, and recovers by itself. ``app_from_env`` is the factory uvicorn's workers import.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from lineage.api.auth import BearerAuthMiddleware
+from lineage.api.health import healthz
+from lineage.api.metrics import Metrics, MetricsMiddleware
+from lineage.api.openlineage import post_lineage
+from lineage.api.reconnect import ReconnectingStore
+from lineage.api.schema import build_schema
+from lineage.api.settings import Settings
+from lineage.api.view import GraphQLView
+from lineage.errors import StoreUnavailable
+from lineage.store.base import LineageStore
+from lineage.store.registry import open_store
+from lineage.viz.routes import routes as html_routes
+
+log = logging.getLogger("lineage.api")
+
+
+def create_app(settings: Settings | None = None, *, store: LineageStore | None = None) -> Starlette:
+    """The API. With ``store`` given, the caller owns it (the app never closes it); otherwise the app
+    opens ``settings.store_url`` and closes it at shutdown."""
+    settings = settings or Settings()
+    metrics = Metrics()
+    reconnecting = ReconnectingStore(
+        store.url if store else settings.store_url,
+        retry_after=settings.reconnect_interval,
+        opener=(lambda _url: store) if store else open_store,
+        on_unavailable=metrics.store_errors.inc,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        auth = "bearer tokens required" if settings.tokens else "no auth"
+        try:
+            await run_in_threadpool(reconnecting.ping)
+            log.info("serving the %s store (%s)", reconnecting.backend, auth)
+        except StoreUnavailable as exc:
+            log.warning("the store is unavailable, serving 503 until it is back: %s", exc)
+        yield
+        if store is None:
+            reconnecting.close()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", GraphQLView(build_schema(settings), settings=settings, metrics=metrics)),
+            Route("/api/v1/lineage", post_lineage, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/metrics", metrics.render, methods=["GET"]),
+            *html_routes,
+        ],
+        middleware=[
+            Middleware(MetricsMiddleware, metrics=metrics),
+            Middleware(BearerAuthMiddleware, tokens=settings.tokens),
+        ],
+        exception_handlers={StoreUnavailable: _store_unavailable},
+        lifespan=lifespan,
+    )
+    app.state.store = reconnecting
+    app.state.settings = settings
+    app.state.metrics = metrics
+    return app
+
+
+async def _store_unavailable(request: Request, exc: Exception) -> Response:
+    return JSONResponse({"error": str(exc)}, status_code=503)
+
+
+def app_from_env() -> Starlette:
+    """The app configured by ``LINEAGE_*`` environment variables (``Settings.from_env``)."""
+    return create_app(Settings.from_env())

@@ -1,0 +1,147 @@
+"""Bearer tokens: off unless configured; each token is read-only (``ro``) or read-write (``rw``).
+
+Tokens come from ``LINEAGE_TOKENS`` (entries like ``rw:<token>``, separated by commas or whitespace)
+and from a tokens file (one entry a line; lines starting with ``#`` are comments). Only SHA-256
+digests of the tokens are kept, and a presented token is compared with every one of them with
+``hmac.compare_digest``, so neither the comparison nor which entry matched shows in the timing. No
+message or log line ever contains a token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from starlette.datastructures import Headers
+from starlette.requests import HTTPConnection
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+from strawberry.permission import BasePermission
+
+from lineage.errors import InvalidInput
+
+ACCESS_KEY = "lineage.access"
+MIN_TOKEN_LENGTH = 16
+PUBLIC_PATHS = frozenset({"/healthz"})
+
+
+class Access(StrEnum):
+    READ = "ro"
+    WRITE = "rw"
+
+
+@dataclass(frozen=True)
+class TokenSet:
+    """The configured tokens, as digests with the access each grants."""
+
+    entries: tuple[tuple[bytes, Access], ...]
+
+    @classmethod
+    def parse(cls, text: str, origin: str) -> TokenSet:
+        """Entries ``ro:<token>`` or ``rw:<token>``; ``origin`` names where they came from in errors."""
+        entries = []
+        lines = (line for line in text.splitlines() if not line.lstrip().startswith("#"))
+        for number, entry in enumerate((e for line in lines for e in re.split(r"[\s,]+", line) if e), 1):
+            access_text, colon, token = entry.partition(":")
+            if not colon or access_text not in {a.value for a in Access}:
+                raise InvalidInput(f"entry {number} of {origin} must look like 'ro:<token>' or 'rw:<token>'")
+            if len(token) < MIN_TOKEN_LENGTH:
+                raise InvalidInput(
+                    f"entry {number} of {origin}: the token is shorter than {MIN_TOKEN_LENGTH} characters"
+                )
+            entries.append((_digest(token), Access(access_text)))
+        return cls(tuple(entries))
+
+    @classmethod
+    def configured(cls, env_text: str, file: Path | None) -> TokenSet | None:
+        """The tokens of ``LINEAGE_TOKENS`` and of the tokens file together; ``None`` when there are none."""
+        entries = cls.parse(env_text, "LINEAGE_TOKENS").entries
+        if file is not None:
+            try:
+                text = file.read_text(encoding="utf-8")
+            except OSError as exc:
+                raise InvalidInput(f"cannot read the tokens file {file}: {exc.strerror}") from None
+            entries += cls.parse(text, f"tokens file {file}").entries
+        return cls(entries) if entries else None
+
+    def access_for(self, authorization: str | None) -> Access | None:
+        """The access an ``Authorization`` header grants, or ``None`` for a missing or unknown token."""
+        scheme, _, token = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        presented = _digest(token.strip())
+        granted = None
+        for digest, access in self.entries:  # no early exit: every entry costs the same
+            if hmac.compare_digest(presented, digest):
+                granted = access
+        return granted
+
+
+def _digest(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+class BearerAuthMiddleware:
+    """Sets the access of every connection; refuses one without a valid token when tokens are set.
+
+    ``/healthz`` stays open so a load balancer can probe without a secret.
+    """
+
+    def __init__(self, app: ASGIApp, *, tokens: TokenSet | None) -> None:
+        self.app = app
+        self.tokens = tokens
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        if self.tokens is None:
+            access: Access | None = Access.WRITE
+        elif scope["path"] in PUBLIC_PATHS:
+            access = Access.READ
+        else:
+            access = self.tokens.access_for(Headers(scope=scope).get("authorization"))
+        if access is None:
+            await _refuse(scope, receive, send, present="authorization" in Headers(scope=scope))
+            return
+        scope[ACCESS_KEY] = access
+        await self.app(scope, receive, send)
+
+
+async def _refuse(scope: Scope, receive: Receive, send: Send, *, present: bool) -> None:
+    if scope["type"] == "websocket":
+        await send({"type": "websocket.close", "code": 1008})
+        return
+    message = (
+        "the bearer token is not valid"
+        if present
+        else "this server needs a bearer token: send the header 'Authorization: Bearer <token>'"
+    )
+    response = JSONResponse(
+        {"error": message}, status_code=401, headers={"WWW-Authenticate": 'Bearer realm="lineage"'}
+    )
+    await response(scope, receive, send)
+
+
+def access_of(connection: HTTPConnection) -> Access:
+    """The access the middleware granted; a missing one is a wiring bug, so it fails closed."""
+    access: Access = connection.scope[ACCESS_KEY]
+    return access
+
+
+WRITE_REFUSED = "this token is read-only: recording lineage needs a read-write (rw) token"
+
+
+class CanWrite(BasePermission):
+    """Mutations need read-write access."""
+
+    message = WRITE_REFUSED
+    error_extensions = {"code": "FORBIDDEN"}  # noqa: RUF012 (strawberry reads it as a class attribute)
+
+    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        return bool(info.context.access is Access.WRITE)

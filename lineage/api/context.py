@@ -1,0 +1,88 @@
+"""The per-request GraphQL context: the store, the settings, the caller's access and the DataLoaders.
+
+Loaders live here, built per request, because a DataLoader caches what it loaded: a module-level one
+would serve stale data forever and grow without bound. Every loader turns the keys one event-loop tick
+asks for into one store call, run in the thread pool because store calls block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.dataloader import DataLoader
+
+from lineage.api.auth import Access
+from lineage.api.metrics import Metrics
+from lineage.api.settings import Settings
+from lineage.errors import InvalidInput
+from lineage.model import Node, NodeKind, Run
+from lineage.store.base import LineageStore
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _loader(fetch: Callable[[list[K]], dict[K, V]], missing: V) -> DataLoader[K, V]:
+    async def load(keys: list[K]) -> Sequence[V]:
+        found = await run_in_threadpool(fetch, keys)
+        return [found.get(key, missing) for key in keys]
+
+    return DataLoader(load_fn=load)
+
+
+class Loaders:
+    """Batched lookups: nodes and runs by uid, the run that produced each node, the versions of a name."""
+
+    def __init__(self, store: LineageStore) -> None:
+        self.node: DataLoader[str, Node | None] = _loader(store.get_nodes, None)
+        self.run: DataLoader[str, Run | None] = _loader(store.get_runs, None)
+        self.produced_by: DataLoader[str, Run | None] = _loader(
+            lambda uids: _producing_runs(store, uids), None
+        )
+        self.versions: DataLoader[tuple[NodeKind, str], list[Node]] = _loader(store.versions_of, [])
+
+
+def _producing_runs(store: LineageStore, uids: list[str]) -> dict[str, Run]:
+    run_of = store.produced_by(uids)
+    runs = store.get_runs(set(run_of.values()))
+    return {uid: runs[run] for uid, run in run_of.items() if run in runs}
+
+
+@dataclass
+class Context:
+    """What every resolver gets as ``info.context``."""
+
+    store: LineageStore
+    settings: Settings
+    access: Access
+    metrics: Metrics
+    request: Request | None = None
+    response: Response | None = None
+    loaders: Loaders = field(init=False)
+    traversals: int = field(default=0, init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.store)
+
+    def check_depth(self, depth: int) -> int:
+        """The store's depth rule, capped by this server's limit."""
+        limit = self.settings.max_depth
+        if isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= limit:
+            raise InvalidInput(
+                f"depth {depth!r} out of range: a whole number from 1 to {limit} on this server"
+            )
+        return depth
+
+    def count_traversal(self) -> None:
+        """Each traversal is real work for the store: a request may run only so many."""
+        self.traversals += 1
+        if self.traversals > self.settings.max_traversals:
+            raise InvalidInput(
+                f"this request asks for more than {self.settings.max_traversals} traversals "
+                "(upstream, downstream, impact or path); ask for fewer in one request"
+            )

@@ -1,0 +1,208 @@
+"""The write side: ``recordRun`` and ``recordPredictions``, each one atomic store batch.
+
+Both need a read-write token. A node given by uid alone is matched: the stored version is used when
+there is one, and a bare version (kind, name and version only) is recorded when there is not. A node
+given with content is recorded, or matched when the stored version has the same content; different
+content is a CONFLICT, and then nothing of the call is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+import strawberry
+from starlette.concurrency import run_in_threadpool
+
+from lineage import model
+from lineage.api.auth import CanWrite
+from lineage.api.scalars import JSON, DateTime, RunStatus
+from lineage.api.types import Info, LineageNode, Run
+from lineage.errors import InvalidInput
+from lineage.ingest.batches import Prediction, predictions_batch, run_batch
+from lineage.model import Batch, WriteResult
+from lineage.store.base import LineageStore
+
+
+@strawberry.input(description="A node version: its uid, and its content when it is new.")
+class NodeInput:
+    uid: strawberry.ID
+    checksum: str | None = None
+    created_at: DateTime | None = None
+    owner: str | None = None
+    source: str | None = None
+    description: str | None = None
+    metadata: JSON | None = None
+    input_digest: str | None = None
+    output: JSON | None = None
+
+    def content(self) -> dict[str, object]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "uid"}  # type: ignore[arg-type]
+
+
+@strawberry.input(description="A run. Reporting a run again fills in what was unset and moves its status on.")
+class RunInput:
+    uid: strawberry.ID
+    name: str
+    code_version: str | None = None
+    code_dirty: bool | None = None
+    parameters: JSON | None = None
+    environment: JSON | None = None
+    started_at: DateTime | None = None
+    ended_at: DateTime | None = None
+    status: RunStatus | None = None
+    user: str | None = None
+    parent: strawberry.ID | None = None
+
+    def to_model(self) -> model.Run:
+        return model.Run(
+            uid=self.uid,
+            name=self.name,
+            code_version=self.code_version,
+            code_dirty=self.code_dirty,
+            parameters=_object(self.parameters, "parameters"),
+            environment=_object(self.environment, "environment"),
+            started_at=self.started_at,
+            ended_at=self.ended_at,
+            status=self.status,
+            user=self.user,
+            parent=self.parent,
+        )
+
+
+@strawberry.input
+class RecordRunInput:
+    run: RunInput
+    inputs: list[NodeInput] = strawberry.field(default_factory=list, description="What the run read.")
+    outputs: list[NodeInput] = strawberry.field(
+        description="What it produced; each derives from every input."
+    )
+
+
+@strawberry.input(description="One prediction of the model version.")
+class PredictionInput:
+    name: str
+    version: str
+    input_digest: str
+    output: JSON
+    features: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="The feature versions it read (already recorded)."
+    )
+    parents: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Predictions it consumed: a chained model's inputs."
+    )
+    created_at: DateTime | None = None
+    metadata: JSON | None = None
+
+
+@strawberry.input
+class RecordPredictionsInput:
+    model_uid: strawberry.ID = strawberry.field(description="The model version that made them.")
+    predictions: list[PredictionInput]
+    run: RunInput | None = strawberry.field(default=None, description="The scoring run, if any.")
+
+
+@strawberry.type
+class WriteCounts:
+    created_nodes: int
+    created_edges: int
+    unchanged: int = strawberry.field(description="Nodes and edges that were already recorded as given.")
+
+    @classmethod
+    def from_model(cls, result: WriteResult) -> WriteCounts:
+        return cls(
+            created_nodes=result.created_nodes, created_edges=result.created_edges, unchanged=result.unchanged
+        )
+
+
+@strawberry.type
+class RecordRunPayload:
+    run: Run = strawberry.field(description="The run as stored now, merged with earlier reports.")
+    written: WriteCounts
+
+
+@strawberry.type
+class RecordPredictionsPayload:
+    predictions: list[LineageNode]
+    written: WriteCounts
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(
+        permission_classes=[CanWrite], description="Record a run with its input and output nodes."
+    )
+    async def record_run(self, info: Info, input: RecordRunInput) -> RecordRunPayload:
+        store = info.context.store
+        stored_run, result = await run_in_threadpool(_record_run, store, input)
+        return RecordRunPayload(run=Run.from_model(stored_run), written=WriteCounts.from_model(result))
+
+    @strawberry.mutation(
+        permission_classes=[CanWrite],
+        description="Record a batch of predictions of one model version, with the inputs of each.",
+    )
+    async def record_predictions(self, info: Info, input: RecordPredictionsInput) -> RecordPredictionsPayload:
+        limit = info.context.settings.max_predictions
+        if len(input.predictions) > limit:
+            raise InvalidInput(f"{len(input.predictions)} predictions in one call: at most {limit}")
+        if not input.predictions:
+            raise InvalidInput("no predictions given")
+        batch = predictions_batch(
+            input.model_uid,
+            [_prediction(p) for p in input.predictions],
+            run=input.run.to_model() if input.run else None,
+        )
+        nodes, result = await run_in_threadpool(_write_and_read_back, info.context.store, batch)
+        return RecordPredictionsPayload(
+            predictions=[LineageNode.from_model(n) for n in nodes], written=WriteCounts.from_model(result)
+        )
+
+
+def _record_run(store: LineageStore, given: RecordRunInput) -> tuple[model.Run, WriteResult]:
+    if not given.outputs:
+        raise InvalidInput(f"run {given.run.uid}: no outputs given; a run records what it produced")
+    bare = [
+        n.uid for n in (*given.inputs, *given.outputs) if not any(v is not None for v in n.content().values())
+    ]
+    stored = store.get_nodes(bare)
+    inputs = [_node(n, stored) for n in given.inputs]
+    outputs = [_node(n, stored) for n in given.outputs]
+    result = store.write(run_batch(given.run.to_model(), inputs, outputs))
+    run = store.get_run(given.run.uid)
+    assert run is not None  # just written
+    return run, result
+
+
+def _node(given: NodeInput, stored: dict[str, model.Node]) -> model.Node:
+    if given.uid in stored:
+        return stored[given.uid]
+    content = given.content()
+    content["metadata"] = _object(given.metadata, f"{given.uid}: metadata")
+    return model.Node.from_uid(given.uid, **content)
+
+
+def _prediction(given: PredictionInput) -> Prediction:
+    return Prediction(
+        name=given.name,
+        version=given.version,
+        input_digest=given.input_digest,
+        output=given.output,
+        features=list(given.features),
+        parents=list(given.parents),
+        created_at=given.created_at,
+        metadata=_object(given.metadata, f"prediction {given.name}@{given.version}: metadata"),
+    )
+
+
+def _object(value: object, what: str) -> dict[str, object]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InvalidInput(f"{what} must be a JSON object")
+    return value
+
+
+def _write_and_read_back(store: LineageStore, batch: Batch) -> tuple[list[model.Node], WriteResult]:
+    """Write the batch, then read its nodes back as stored (with their recorded_at)."""
+    result = store.write(batch)
+    found = store.get_nodes(n.uid for n in batch.nodes)
+    return [found[n.uid] for n in batch.nodes if n.uid in found], result

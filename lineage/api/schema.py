@@ -1,0 +1,54 @@
+"""The GraphQL schema: queries, mutations, scalars, and the limits that stop abusive documents.
+
+``schema`` is built with the default settings for tools (``strawberry export-schema
+lineage.api.schema:schema``); an app builds its own with its settings' limits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+from strawberry.utils.logging import StrawberryLogger
+
+from lineage.api.errors import INTERNAL, ErrorCodes, code_of
+from lineage.api.metrics import OperationMetrics
+from lineage.api.mutations import Mutation
+from lineage.api.queries import Query
+from lineage.api.scalars import SCALARS
+from lineage.api.settings import Settings
+
+
+class LineageSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log only the errors that are bugs: a NOT_FOUND is an answer, not an incident."""
+        for error in errors:
+            if code_of(error) == INTERNAL:
+                StrawberryLogger.error(error, execution_context)
+
+
+def build_schema(settings: Settings) -> LineageSchema:
+    # Factories, not instances: strawberry builds fresh extensions for every operation.
+    extensions: Iterable[Any] = (
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        ErrorCodes,
+        OperationMetrics,
+    )
+    return LineageSchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=list(extensions),
+        config=StrawberryConfig(scalar_map=SCALARS),
+    )
+
+
+schema = build_schema(Settings())

@@ -1,0 +1,374 @@
+"""OpenLineage RunEvents -> store batches.
+
+The mapping (docs/openlineage.md says it for users):
+
+- A run is identified by its ``runId`` (a UUID, lower-cased canonical form); its name is the job's
+  name. Every event of one runId merges into that run, in any order: START gives ``started_at``,
+  COMPLETE/FAIL/ABORT give ``ended_at`` and the status (a terminal status is never replaced), RUNNING
+  and OTHER only add what they carry.
+- The code version comes from the job's ``sourceCodeLocation`` facet (``<type>:<version>``, e.g.
+  ``git:1f3e...``), else from its ``sourceCode`` facet (``sha256:`` of the code). The job namespace,
+  the source location and the processing engine go to the run's environment; the
+  ``executionParameters`` run facet gives its parameters; the ``parent`` run facet its parent run.
+- A dataset's node name is ``<namespace>/<name>`` (``postgres://db:5432`` + ``public.orders`` ->
+  ``postgres://db:5432/public.orders``), its ``source`` the namespace. Its version is, first found:
+  the ``lineageGraph`` facet's ``version``, the ``version`` facet's ``datasetVersion``; else, for an
+  output, the runId (each run writes a new version, and every event of the run names the same one);
+  for an input, the version this run already read, else the latest recorded version of that name,
+  else ``unversioned``.
+- The ``lineageGraph`` dataset facet (``{"kind": "model", "version": "3", "name": ..., "metadata":
+  {...}}``) makes a dataset a feature, model or prediction.
+- Every output of the run DERIVED_FROM every input, through the run, whichever events named them.
+
+A version that is already recorded is referred to, not recorded again: events describe the same
+dataset many times, and the first record of a version stands.
+
+Validation happens before anything is read or written, and names the field at fault
+(``run.runId``, ``inputs[2].facets.lineageGraph.kind``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from lineage.errors import InvalidInput
+from lineage.model import Batch, Edge, Node, NodeKind, Run, RunStatus, parse_time
+from lineage.store.base import LineageStore
+
+FACET = "lineageGraph"
+UNVERSIONED = "unversioned"
+EVENT_TYPES = ("START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER")
+MAX_EDGES_PER_EVENT = 100_000
+
+
+class EventError(InvalidInput):
+    """A malformed event; ``field`` is the JSON path of what is wrong (``None``: the body itself)."""
+
+    def __init__(self, field: str | None, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class DatasetRef:
+    """A dataset as an event names it; ``version`` is ``None`` for an input still to be resolved."""
+
+    kind: NodeKind
+    name: str
+    version: str | None
+    source: str
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    def node(self, version: str) -> Node:
+        return Node(
+            kind=self.kind, name=self.name, version=version, source=self.source, metadata=self.metadata
+        )
+
+
+@dataclass(frozen=True)
+class RunEvent:
+    """A validated RunEvent: the run (without links) and the datasets it names."""
+
+    run: Run
+    inputs: tuple[DatasetRef, ...]
+    outputs: tuple[DatasetRef, ...]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What one event changed, for the endpoint's answer."""
+
+    run: Run
+    created_nodes: int
+    created_edges: int
+
+
+# --- parsing ----------------------------------------------------------------------------------------
+
+
+def parse_event(payload: Any) -> RunEvent:
+    """Validate a decoded RunEvent; raise EventError naming the field at fault."""
+    event = _object(payload, None, "the event")
+    if "run" not in event:
+        raise EventError(
+            "run", "run is required: this endpoint takes OpenLineage RunEvents (not DatasetEvent or JobEvent)"
+        )
+    time = _time(event)
+    _text(event, "producer", "producer")
+    if "schemaURL" in event:
+        _text(event, "schemaURL", "schemaURL")
+    event_type = _event_type(event)
+    run_json = _object(event["run"], "run")
+    job = _object(event.get("job"), "job")
+    run_id = _uuid(run_json.get("runId"), "run.runId")
+    run_facets = _facets(run_json, "run")
+    job_facets = _facets(job, "job")
+    status = None if event_type in (None, "OTHER") else RunStatus(event_type)
+    run = Run(
+        uid=run_id,
+        name=_text(job, "name", "job.name"),
+        code_version=_code_version(job_facets),
+        parameters=_parameters(run_facets),
+        environment=_environment(_text(job, "namespace", "job.namespace"), job_facets, run_facets),
+        started_at=time if status is RunStatus.START else None,
+        ended_at=time if status is not None and status.is_terminal else None,
+        status=status,
+        parent=_parent(run_facets),
+    )
+    inputs = _datasets(event, "inputs", None)
+    outputs = _datasets(event, "outputs", run_id)
+    if len(inputs) * len(outputs) > MAX_EDGES_PER_EVENT:
+        raise EventError(
+            "outputs",
+            f"{len(inputs)} inputs x {len(outputs)} outputs make more than {MAX_EDGES_PER_EVENT} edges",
+        )
+    return RunEvent(run=run, inputs=inputs, outputs=outputs)
+
+
+def dataset_name(namespace: str, name: str) -> str:
+    """The node name of an OpenLineage dataset: namespace and name joined by one ``/``."""
+    return f"{namespace.rstrip('/')}/{name.lstrip('/')}"
+
+
+def _object(value: Any, path: str | None, what: str | None = None) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        label = what or path
+        if value is None and path is not None:
+            raise EventError(path, f"{label} is required")
+        raise EventError(path, f"{label} must be a JSON object")
+    return value
+
+
+def _text(obj: Mapping[str, Any], key: str, path: str, *, required: bool = True) -> str:
+    value = obj.get(key)
+    if value is None and not required:
+        return ""
+    if value is None:
+        raise EventError(path, f"{path} is required")
+    if not isinstance(value, str) or not value.strip():
+        raise EventError(path, f"{path} must be a non-empty string")
+    return value
+
+
+def _time(event: Mapping[str, Any]) -> str:
+    text = _text(event, "eventTime", "eventTime")
+    try:
+        return parse_time(text)
+    except InvalidInput:
+        raise EventError("eventTime", f"eventTime {text!r} is not an ISO 8601 date-time") from None
+
+
+def _event_type(event: Mapping[str, Any]) -> str | None:
+    value = event.get("eventType")
+    if value is None:
+        return None
+    if value not in EVENT_TYPES:
+        raise EventError("eventType", f"eventType {value!r} is not one of {', '.join(EVENT_TYPES)}")
+    return str(value)
+
+
+def _uuid(value: Any, path: str) -> str:
+    if value is None:
+        raise EventError(path, f"{path} is required")
+    try:
+        if isinstance(value, str):
+            return str(uuid.UUID(value))
+    except ValueError:
+        pass
+    raise EventError(path, f"{path} must be a UUID, got {value!r}")
+
+
+def _facets(owner: Mapping[str, Any], path: str) -> Mapping[str, Mapping[str, Any]]:
+    facets = owner.get("facets")
+    if facets is None:
+        return {}
+    facets = _object(facets, f"{path}.facets")
+    for name, facet in facets.items():
+        _object(facet, f"{path}.facets.{name}")
+    return facets
+
+
+def _code_version(job_facets: Mapping[str, Mapping[str, Any]]) -> str | None:
+    location = job_facets.get("sourceCodeLocation", {})
+    if location.get("version"):
+        return f"{location.get('type') or 'vcs'}:{location['version']}"
+    code = job_facets.get("sourceCode", {}).get("sourceCode")
+    if isinstance(code, str) and code:
+        return f"sha256:{hashlib.sha256(code.encode()).hexdigest()}"
+    return None
+
+
+def _environment(
+    namespace: str, job_facets: Mapping[str, Mapping[str, Any]], run_facets: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Any]:
+    # Flat keys, so that an event without a facet merges with one that has it.
+    environment: dict[str, Any] = {"job_namespace": namespace}
+    for key, facet in (
+        ("source_code_location", job_facets.get("sourceCodeLocation")),
+        ("processing_engine", run_facets.get("processing_engine")),
+    ):
+        if facet:
+            environment[key] = {k: v for k, v in facet.items() if not k.startswith("_")}
+    return environment
+
+
+def _parameters(run_facets: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    given = run_facets.get("executionParameters", {}).get("parameters") or []
+    if not isinstance(given, list):
+        raise EventError("run.facets.executionParameters.parameters", "parameters must be a list")
+    parameters = {}
+    for index, item in enumerate(given):
+        path = f"run.facets.executionParameters.parameters[{index}]"
+        parameters[_text(_object(item, path), "key", f"{path}.key")] = item.get("value")
+    return parameters
+
+
+def _parent(run_facets: Mapping[str, Mapping[str, Any]]) -> str | None:
+    parent = run_facets.get("parent")
+    if parent is None:
+        return None
+    parent_run = _object(parent.get("run"), "run.facets.parent.run")
+    return _uuid(parent_run.get("runId"), "run.facets.parent.run.runId")
+
+
+def _datasets(event: Mapping[str, Any], side: str, run_id: str | None) -> tuple[DatasetRef, ...]:
+    items = event.get(side)
+    if items is None:
+        return ()
+    if not isinstance(items, list):
+        raise EventError(side, f"{side} must be a list of datasets")
+    return tuple(
+        _dataset(_object(item, f"{side}[{i}]"), f"{side}[{i}]", run_id) for i, item in enumerate(items)
+    )
+
+
+def _dataset(item: Mapping[str, Any], path: str, default_version: str | None) -> DatasetRef:
+    namespace = _text(item, "namespace", f"{path}.namespace")
+    name = dataset_name(namespace, _text(item, "name", f"{path}.name"))
+    facets = _facets(item, path)
+    marker = facets.get(FACET, {})
+    marker_path = f"{path}.facets.{FACET}"
+    kind = _kind(marker, marker_path)
+    if marker.get("name") is not None:
+        name = _text(marker, "name", f"{marker_path}.name")
+    version = _version(marker, facets.get("version", {}), path) or default_version
+    metadata = marker.get("metadata", {})
+    if not isinstance(metadata, Mapping):
+        raise EventError(f"{marker_path}.metadata", f"{marker_path}.metadata must be a JSON object")
+    _check_uid_part(kind, name, "x", f"{marker_path}.name" if marker.get("name") else f"{path}.name")
+    return DatasetRef(kind=kind, name=name, version=version, source=namespace, metadata=metadata)
+
+
+def _check_uid_part(kind: NodeKind, name: str, version: str, path: str) -> None:
+    try:
+        Node(kind=kind, name=name, version=version)
+    except InvalidInput as exc:
+        raise EventError(path, f"{path}: {exc}") from None
+
+
+def _kind(marker: Mapping[str, Any], path: str) -> NodeKind:
+    if not marker:
+        return NodeKind.DATASET
+    value = marker.get("kind")
+    try:
+        return NodeKind(value)
+    except ValueError:
+        kinds = ", ".join(k.value for k in NodeKind)
+        raise EventError(f"{path}.kind", f"{path}.kind must be one of {kinds}, got {value!r}") from None
+
+
+def _version(marker: Mapping[str, Any], version_facet: Mapping[str, Any], path: str) -> str | None:
+    for source, key, where in (
+        (marker, "version", f"{path}.facets.{FACET}.version"),
+        (version_facet, "datasetVersion", f"{path}.facets.version.datasetVersion"),
+    ):
+        if source.get(key) is not None:
+            version = _text(source, key, where)
+            if "@" in version:
+                raise EventError(
+                    where, f"{where} {version!r} contains '@', which a uid cannot hold in a version"
+                )
+            _check_uid_part(NodeKind.DATASET, "x", version, where)
+            return version
+    return None
+
+
+# --- recording --------------------------------------------------------------------------------------
+
+
+def record_event(store: LineageStore, event: RunEvent) -> Recorded:
+    """Merge one event into the store: one atomic batch, then the edges a concurrent event of the same
+    run may have made necessary (each event writes the edges it can see; the later of two racing
+    events sees both and completes them)."""
+    before = store.get_run(event.run.uid)
+    batch = event_batch(store, event, before)
+    result = store.write(batch)
+    after = store.get_run(event.run.uid)
+    assert after is not None  # just written
+    known = _links(before) | _links(batch.runs[0])
+    created_edges = result.created_edges
+    if _links(after) - known:
+        created_edges += store.write(Batch(edges=_cross_edges(after, after))).created_edges
+    return Recorded(run=after, created_nodes=result.created_nodes, created_edges=created_edges)
+
+
+def event_batch(store: LineageStore, event: RunEvent, stored_run: Run | None) -> Batch:
+    """The batch for one event, given the run as stored before it (``None``: a new run)."""
+    outputs = [ref.node(ref.version or event.run.uid) for ref in event.outputs]
+    own = {n.uid for n in outputs} | set(stored_run.outputs if stored_run else ())
+    inputs = _resolved_inputs(store, event.inputs, stored_run, own)
+    existing = store.get_nodes(n.uid for n in (*inputs, *outputs))
+    run = replace(event.run, inputs=tuple(n.uid for n in inputs), outputs=tuple(n.uid for n in outputs))
+    return Batch(
+        nodes=tuple({n.uid: n for n in (*inputs, *outputs) if n.uid not in existing}.values()),
+        runs=(run,),
+        edges=_cross_edges(run, stored_run or run, new=run),
+    )
+
+
+def _resolved_inputs(
+    store: LineageStore, refs: Sequence[DatasetRef], stored_run: Run | None, own: set[str]
+) -> list[Node]:
+    pending = [r for r in refs if r.version is None]
+    read_before = _by_name(stored_run.inputs if stored_run else ())
+    history = store.versions_of((r.kind, r.name) for r in pending if (r.kind, r.name) not in read_before)
+    nodes = []
+    for ref in refs:
+        version = ref.version or read_before.get((ref.kind, ref.name))
+        if version is None:
+            candidates = [n.version for n in history.get((ref.kind, ref.name), []) if n.uid not in own]
+            version = candidates[-1] if candidates else UNVERSIONED
+        nodes.append(ref.node(version))
+    return nodes
+
+
+def _by_name(uids: Iterable[str]) -> dict[tuple[NodeKind, str], str]:
+    found = {}
+    for uid in sorted(uids):
+        node = Node.from_uid(uid)
+        found[(node.kind, node.name)] = node.version
+    return found
+
+
+def _links(run: Run | None) -> set[tuple[str, str]]:
+    if run is None:
+        return set()
+    return {("in", u) for u in run.inputs} | {("out", u) for u in run.outputs}
+
+
+def _cross_edges(run: Run, stored: Run, new: Run | None = None) -> tuple[Edge, ...]:
+    """Every output of either run DERIVED_FROM every input of either; with ``new``, only the pairs
+    that involve something ``new`` names (the others are recorded already)."""
+    outputs = dict.fromkeys((*stored.outputs, *run.outputs))
+    inputs = dict.fromkeys((*stored.inputs, *run.inputs))
+    fresh = set(new.inputs) | set(new.outputs) if new else None
+    return tuple(
+        Edge(source=o, target=i, run=run.uid)
+        for o in outputs
+        for i in inputs
+        if o != i and (fresh is None or o in fresh or i in fresh)
+    )

@@ -1,0 +1,80 @@
+"""Helpers for the API tests: a real uvicorn server in a thread, and the clients that talk to it.
+
+The server runs the app over real TCP, so the GraphQL client library and the OpenLineage client speak
+HTTP to it exactly as they would to a deployed server.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import uvicorn
+from gql import Client
+from gql.transport.httpx import HTTPXTransport
+from openlineage.client import OpenLineageClient
+from openlineage.client.transport.http import ApiKeyTokenProvider, HttpConfig, HttpTransport, TokenProvider
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from lineage.api.auth import TokenSet
+
+RO_TOKEN = "ro-token-0123456789abcdef"
+RW_TOKEN = "rw-token-0123456789abcdef"
+TOKENS = TokenSet.parse(f"ro:{RO_TOKEN}, rw:{RW_TOKEN}", "the tests")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serving(app: Starlette) -> Iterator[str]:
+    """Serve ``app`` with uvicorn on a free loopback port; yield its base URL."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+
+
+def graphql(client: TestClient, query: str, variables: dict[str, Any] | None = None, **kw: Any) -> Any:
+    """POST a query; return the decoded answer (data and errors), whatever the status."""
+    return client.post("/graphql", json={"query": query, "variables": variables or {}}, **kw).json()
+
+
+def openlineage_client(base_url: str, token: str | None = None, *, retries: bool = True) -> OpenLineageClient:
+    """The real openlineage-python client with its HTTP transport, configured as a user would. A test
+    that expects an error turns ``retries`` off, to see it at once rather than after five backed-off
+    attempts."""
+    config = HttpConfig(
+        url=base_url,
+        auth=ApiKeyTokenProvider({"apiKey": token}) if token else TokenProvider({}),
+        **({} if retries else {"retry": {"total": 0}}),
+    )
+    return OpenLineageClient(transport=HttpTransport(config))
+
+
+def gql_client(base_url: str, token: str | None = None) -> Client:
+    """The gql library's client over HTTP, as an application would use it."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return Client(
+        transport=HTTPXTransport(url=f"{base_url}/graphql", headers=headers),
+        fetch_schema_from_transport=False,
+    )
