@@ -1,17 +1,21 @@
 """The GraphQL schema: queries, mutations, scalars, and the limits that stop abusive documents.
 
-``schema`` is built with the default settings for tools (``strawberry export-schema
-lineage.api.schema:schema``); an app builds its own with its settings' limits.
+``schema`` is built with the default settings, for tools and for the SDL in ``graphql/schema.graphql``
+(``python -m lineage.api.schema graphql/schema.graphql`` writes it); an app builds its own schema with
+its settings' limits.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.printer import print_schema
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 from strawberry.utils.logging import StrawberryLogger
@@ -52,3 +56,13 @@ def build_schema(settings: Settings) -> LineageSchema:
 
 
 schema = build_schema(Settings())
+
+
+def export_sdl() -> str:
+    """The SDL of the schema, as ``graphql/schema.graphql`` holds it."""
+    return print_schema(schema) + "\n"
+
+
+if __name__ == "__main__":
+    # python -m lineage.api.schema graphql/schema.graphql (strawberry's own exporter needs typer)
+    Path(sys.argv[1]).write_text(export_sdl(), encoding="utf-8")

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from lineage import model
 from lineage.api.context import Context
-from lineage.api.scalars import JSON, DateTime, NodeKind, RunStatus
+from lineage.api.scalars import JSON, DateTime, NodeKind, RunStatus, as_datetime
 from lineage.model import parse_uid
 
 Info = strawberry.Info[Context, None]
@@ -78,8 +78,8 @@ class LineageNode:
             name=node.name,
             version=node.version,
             checksum=node.checksum,
-            recorded_at=DateTime(node.recorded_at or ""),
-            created_at=None if node.created_at is None else DateTime(node.created_at),
+            recorded_at=as_datetime(node.recorded_at) or DateTime(""),
+            created_at=as_datetime(node.created_at),
             owner=node.owner,
             source=node.source,
             description=node.description,
@@ -130,19 +130,15 @@ class Run:
             code_dirty=run.code_dirty,
             parameters=dict(run.parameters),
             environment=dict(run.environment),
-            started_at=_time(run.started_at),
-            ended_at=_time(run.ended_at),
+            started_at=as_datetime(run.started_at),
+            ended_at=as_datetime(run.ended_at),
             status=run.status,
             user=run.user,
             parent_uid=None if run.parent is None else strawberry.ID(run.parent),
-            recorded_at=_time(run.recorded_at),
+            recorded_at=as_datetime(run.recorded_at),
             input_uids=[strawberry.ID(u) for u in run.inputs],
             output_uids=[strawberry.ID(u) for u in run.outputs],
         )
-
-
-def _time(value: str | None) -> DateTime | None:
-    return None if value is None else DateTime(value)
 
 
 async def _nodes(info: Info, uids: list[strawberry.ID]) -> list[LineageNode]:
@@ -178,7 +174,7 @@ class Subgraph:
                     source=strawberry.ID(e.source),
                     target=strawberry.ID(e.target),
                     run=None if e.run is None else strawberry.ID(e.run),
-                    recorded_at=_time(e.recorded_at),
+                    recorded_at=as_datetime(e.recorded_at),
                 )
                 for e in graph.edges
             ],
