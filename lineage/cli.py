@@ -277,3 +277,53 @@ def serve(url: str, store_url: str | None, **options: Any) -> None:
     if settings.demo:
         console.print(load_demo_if_empty(settings.store_url))
     run_server(settings)
+
+
+@_store_command("graph")
+@click.argument("uid")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    required=True,
+    help="The HTML file to write.",
+)
+@click.option(
+    "--direction", type=click.Choice(["both", "upstream", "downstream"]), default="both", show_default=True
+)
+@click.option("--depth", type=click.IntRange(1, MAX_DEPTH), default=10, show_default=True)
+@click.option("--kind", "kinds", type=KIND, multiple=True, help="Only nodes of this kind (repeatable).")
+@click.option(
+    "--view",
+    type=click.Choice(["lineage", "impact"]),
+    default="lineage",
+    show_default=True,
+    help="impact: everything downstream, with counts per kind and the deployed models.",
+)
+@click.option(
+    "--max-nodes",
+    type=click.IntRange(1),
+    help="Draw at most this many nodes [LINEAGE_GRAPH_MAX_NODES; 2000].",
+)
+@click.option("--server", help="Link nodes to their pages on this lineage server (http://host:port).")
+def graph_command(
+    store: LineageStore,
+    uid: str,
+    output: Path,
+    direction: str,
+    depth: int,
+    kinds: tuple[str, ...],
+    view: str,
+    max_nodes: int | None,
+    server: str | None,
+) -> None:
+    """Write UID's interactive lineage graph as one HTML file that works offline."""
+    from lineage.viz.links import Links
+    from lineage.viz.page import render_graph_page
+    from lineage.viz.query import GraphQuery
+
+    kind_filter = tuple(NodeKind(k) for k in kinds)
+    query = GraphQuery(uid=uid, direction=direction, depth=depth, kinds=kind_filter, view=view)
+    links = Links.to_server(server) if server else Links(base=None)
+    output.write_text(render_graph_page(store, query, links=links, max_nodes=max_nodes), encoding="utf-8")
+    console.print(f"wrote the {view} graph of {uid} to {output}", highlight=False)

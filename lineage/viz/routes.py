@@ -1,11 +1,83 @@
 """The HTML routes (``/`` and ``/graph/{uid}``) that ``lineage.api.app.create_app`` mounts.
 
-Endpoints read the store from ``request.app.state.store``. The pages themselves are filled in by the
-HTML-graph work; until then the list is empty and the API serves without them.
+Endpoints read the store from ``request.app.state.store``. They are plain functions, so starlette runs
+them in its thread pool: store calls block, and must not hold up the event loop. A uid may hold ``:``,
+``@`` and ``/``, hence the ``path`` convertor.
 """
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.routing import BaseRoute, Route
 
-routes: list[BaseRoute] = []
+from lineage.errors import InvalidInput, LineageError, NotFound, StoreUnavailable
+from lineage.model import NodeKind
+from lineage.store.base import MAX_DEPTH
+from lineage.viz.browse import render_browse_page, render_error_page
+from lineage.viz.links import Links
+from lineage.viz.page import render_graph_page
+from lineage.viz.query import GraphQuery, parse_kinds
+
+# The policy is in a <meta> element too (so a standalone file has it); the header adds what a meta
+# element cannot carry: no framing by other sites.
+HEADERS = {
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+STATUS = (
+    (InvalidInput, 400, "Bad request"),
+    (NotFound, 404, "Not found"),
+    (StoreUnavailable, 503, "Unavailable"),
+)
+
+
+def browse(request: Request) -> HTMLResponse:
+    links = _links(request)
+    params = request.query_params
+    try:
+        kinds = parse_kinds([params.get("kind", "")], "kind")
+        if len(kinds) > 1:
+            raise InvalidInput("kind: choose one kind, or none for every kind")
+        html = render_browse_page(
+            request.app.state.store,
+            links=links,
+            search=params.get("search", "").strip(),
+            kind=NodeKind(kinds[0]) if kinds else None,
+            after=params.get("after") or None,
+        )
+    except LineageError as exc:
+        return _error(exc, links)
+    return HTMLResponse(html, headers=HEADERS)
+
+
+def graph(request: Request) -> HTMLResponse:
+    links = _links(request)
+    params = request.query_params
+    try:
+        query = GraphQuery.from_params(request.path_params["uid"], {k: params.getlist(k) for k in params})
+        max_depth = getattr(getattr(request.app.state, "settings", None), "max_depth", MAX_DEPTH)
+        if query.depth > max_depth:
+            raise InvalidInput(f"depth {query.depth} out of range: this server allows 1 to {max_depth}")
+        html = render_graph_page(request.app.state.store, query, links=links)
+    except LineageError as exc:
+        return _error(exc, links)
+    return HTMLResponse(html, headers=HEADERS)
+
+
+def _links(request: Request) -> Links:
+    return Links(base=request.scope.get("root_path", "").rstrip("/"))
+
+
+def _error(exc: LineageError, links: Links) -> HTMLResponse:
+    status, heading = next(((s, h) for cls, s, h in STATUS if isinstance(exc, cls)), (500, "Error"))
+    return HTMLResponse(
+        render_error_page(heading, str(exc), links=links), status_code=status, headers=HEADERS
+    )
+
+
+routes: list[BaseRoute] = [
+    Route("/", browse, methods=["GET"], name="browse"),
+    Route("/graph/{uid:path}", graph, methods=["GET"], name="graph"),
+]

@@ -1,0 +1,50 @@
+"""The browse page (``/``): what the store holds per kind, search by name with a kind filter, and the
+most recent runs, every node linking to its graph."""
+
+from __future__ import annotations
+
+from lineage.model import NodeKind
+from lineage.store.base import LineageStore
+from lineage.viz.links import Links
+from lineage.viz.style import KIND_STYLES
+from lineage.viz.templating import render
+
+PAGE_SIZE = 50
+RECENT_RUNS = 15
+MAX_OUTPUTS = 5  # per run in the runs table; a batch-scoring run can produce thousands
+
+
+def render_browse_page(
+    store: LineageStore,
+    *,
+    links: Links,
+    search: str = "",
+    kind: NodeKind | None = None,
+    after: str | None = None,
+) -> str:
+    page = store.list_nodes(kind=kind, search=search or None, first=PAGE_SIZE, after=after)
+    runs = store.recent_runs(limit=RECENT_RUNS)
+    kind_value = kind.value if kind else ""
+    uids = [n.uid for n in page.nodes] + [u for r in runs for u in r.outputs[:MAX_OUTPUTS]]
+    return render(
+        "browse.html",
+        home=links.home(),
+        counts=store.stats(),
+        page=page,
+        runs=runs,
+        search=search,
+        kind_filter=kind,
+        all_kinds=list(NodeKind),
+        styles=KIND_STYLES,
+        kind_links={k: links.home(kind=k.value) for k in NodeKind},
+        graph_links={uid: links.graph(uid) for uid in uids},
+        next_page=links.home(search=search, kind=kind_value, after=page.end_cursor or "")
+        if page.has_next
+        else None,
+        first_page=links.home(search=search, kind=kind_value) if after else None,
+        max_outputs=MAX_OUTPUTS,
+    )
+
+
+def render_error_page(heading: str, message: str, *, links: Links) -> str:
+    return render("error.html", heading=heading, message=message, home=links.home())

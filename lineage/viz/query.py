@@ -1,0 +1,122 @@
+"""What a graph page shows: one node, a direction, a depth, the kinds to keep, and the view.
+
+The same query is read from a URL's query string, from the CLI's options and from the page's own
+controls, and written back into links and into the GraphQL text of the same subgraph, so all four agree.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
+
+from lineage.errors import InvalidInput
+from lineage.model import NodeKind, parse_uid
+from lineage.store.base import MAX_DEPTH
+
+DIRECTIONS = ("both", "upstream", "downstream")
+VIEWS = ("lineage", "impact")
+DEFAULT_DEPTH = 10
+
+
+@dataclass(frozen=True, kw_only=True)
+class GraphQuery:
+    """A graph page's query. ``kinds`` empty means every kind; the root is shown whatever its kind.
+
+    The impact view always looks downstream: it answers "what does a change to this node affect?".
+    """
+
+    uid: str
+    direction: str = "both"
+    depth: int = DEFAULT_DEPTH
+    kinds: tuple[NodeKind, ...] = ()
+    view: str = "lineage"
+
+    def __post_init__(self) -> None:
+        parse_uid(self.uid)
+        _check_choice("direction", self.direction, DIRECTIONS)
+        _check_choice("view", self.view, VIEWS)
+        if (
+            isinstance(self.depth, bool)
+            or not isinstance(self.depth, int)
+            or not 1 <= self.depth <= MAX_DEPTH
+        ):
+            raise InvalidInput(f"depth {self.depth!r} out of range: a whole number from 1 to {MAX_DEPTH}")
+        kinds = tuple(NodeKind(k) for k in self.kinds)
+        # Every kind selected is the same query as none selected; keep one spelling of it.
+        unique = () if set(kinds) == set(NodeKind) else tuple(k for k in NodeKind if k in kinds)
+        object.__setattr__(self, "kinds", unique)
+        if self.view == "impact":
+            object.__setattr__(self, "direction", "downstream")
+
+    @classmethod
+    def from_params(cls, uid: str, params: Mapping[str, Sequence[str]]) -> GraphQuery:
+        """Read a query string (each name mapped to all its values). Unknown names are ignored; a bad
+        value raises InvalidInput naming the parameter and what it accepts."""
+        values: dict[str, object] = {}
+        for name in ("direction", "view"):
+            if params.get(name):
+                values[name] = params[name][-1].strip().lower()
+        if params.get("depth"):
+            text = params["depth"][-1].strip()
+            if not text.isdigit():
+                raise InvalidInput(f"depth {text!r} is not a whole number from 1 to {MAX_DEPTH}")
+            values["depth"] = int(text)
+        values["kinds"] = parse_kinds(params.get("kinds", ()))
+        return cls(uid=uid, **values)  # type: ignore[arg-type]
+
+    @property
+    def directions(self) -> tuple[str, ...]:
+        """The store traversals this query needs."""
+        return ("upstream", "downstream") if self.direction == "both" else (self.direction,)
+
+    def changed(self, **changes: object) -> GraphQuery:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def query_string(self) -> str:
+        """The query string that reproduces this query, without the defaults."""
+        pairs: list[tuple[str, str]] = []
+        if self.view != "lineage":
+            pairs.append(("view", self.view))
+        elif self.direction != "both":
+            pairs.append(("direction", self.direction))
+        if self.depth != DEFAULT_DEPTH:
+            pairs.append(("depth", str(self.depth)))
+        if self.kinds:
+            pairs.append(("kinds", ",".join(k.value for k in self.kinds)))
+        return urlencode(pairs)
+
+    def graphql(self) -> str:
+        """The GraphQL query for the subgraph this page draws (the API's ``upstream``/``downstream``)."""
+        arguments = [f"uid: {json.dumps(self.uid)}", f"depth: {self.depth}"]
+        if self.kinds:
+            arguments.append("kinds: [" + ", ".join(k.name for k in self.kinds) + "]")
+        fields = (
+            "root { uid } truncated "
+            "nodes { uid kind name version checksum recordedAt createdAt owner source description metadata } "
+            "edges { source target run }"
+        )
+        parts = [f"  {d}({', '.join(arguments)}) {{ {fields} }}" for d in self.directions]
+        return "{\n" + "\n".join(parts) + "\n}\n"
+
+
+def parse_kinds(values: Sequence[str], parameter: str = "kinds") -> tuple[NodeKind, ...]:
+    """Kinds given as repeated parameters, comma-separated, or both, in any case."""
+    kinds = []
+    for value in values:
+        for word in value.split(","):
+            word = word.strip().lower()
+            if not word:
+                continue
+            try:
+                kinds.append(NodeKind(word))
+            except ValueError:
+                names = ", ".join(k.value for k in NodeKind)
+                raise InvalidInput(f"{parameter}: unknown kind {word!r} (one of {names})") from None
+    return tuple(kinds)
+
+
+def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise InvalidInput(f"{name} {value!r} is not one of {', '.join(choices)}")

@@ -1,0 +1,232 @@
+"""The graph a page draws: the store's subgraph, filtered by kind, cut to a size a browser can hold, and
+laid out in columns so that data sits on the left and predictions on the right.
+
+Nothing here knows about HTML; ``lineage.viz.network`` turns a ``GraphView`` into vis-network data.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from lineage.errors import InvalidInput
+from lineage.impact import ImpactReport, impact
+from lineage.model import Edge, Node, NodeKind, Run
+from lineage.store.base import LineageStore
+from lineage.viz.query import GraphQuery
+
+DEFAULT_MAX_NODES = 2000
+MAX_NODES_VARIABLE = "LINEAGE_GRAPH_MAX_NODES"
+
+
+def max_nodes_from_environment() -> int:
+    """The node cap: ``LINEAGE_GRAPH_MAX_NODES``, else 2,000 (a browser draws that in well under a second)."""
+    text = os.environ.get(MAX_NODES_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_MAX_NODES
+    if not text.isdigit() or int(text) < 1:
+        raise InvalidInput(f"{MAX_NODES_VARIABLE}={text!r}: expected a whole number of nodes, at least 1")
+    return int(text)
+
+
+@dataclass(frozen=True)
+class IndirectEdge:
+    """``source`` derives from ``target`` through nodes that the kinds filter hides."""
+
+    source: str
+    target: str
+
+
+@dataclass(frozen=True)
+class GraphView:
+    """What one graph page shows, and what it left out.
+
+    Attributes:
+        nodes: the nodes drawn, nearest to the root first (the root first of all).
+        edges: DERIVED_FROM edges among them; ``indirect``: links through nodes the kinds filter hides.
+        depths: hops from the root; ``sides``: "root", "upstream" or "downstream".
+        levels: the column of each node, 0 on the left, so that every edge points rightwards.
+        matched: how many nodes the query matched before the cap; ``cut``: what the cap left out, by kind.
+        complete_depth: the depth up to which every matched node is drawn (None when nothing was cut).
+        truncated: the depth bound stopped the traversal (there is more beyond it).
+        runs: the runs named by the drawn edges and the runs that produced the drawn nodes.
+        produced_by: node uid -> run uid.
+        impact: the impact report (impact view only), over everything downstream, before any cut.
+    """
+
+    query: GraphQuery
+    root: Node
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    indirect: tuple[IndirectEdge, ...]
+    depths: Mapping[str, int]
+    sides: Mapping[str, str]
+    levels: Mapping[str, int]
+    matched: int
+    cut: Mapping[NodeKind, int]
+    complete_depth: int | None
+    truncated: bool
+    runs: Mapping[str, Run]
+    produced_by: Mapping[str, str]
+    impact: ImpactReport | None
+    max_nodes: int
+
+    @property
+    def was_cut(self) -> bool:
+        return self.matched > len(self.nodes)
+
+
+def build_view(store: LineageStore, query: GraphQuery, *, max_nodes: int = DEFAULT_MAX_NODES) -> GraphView:
+    """Ask the store for the query's subgraph and shape it for drawing."""
+    if max_nodes < 1:
+        raise InvalidInput(f"max_nodes {max_nodes} out of range: at least 1")
+    nodes: dict[str, Node] = {}
+    edges: dict[tuple[str, str], Edge] = {}
+    depths: dict[str, int] = {}
+    sides: dict[str, str] = {}
+    truncated = False
+    # The kinds filter is applied here, not by the store, so that a hidden node's neighbours can still
+    # be linked through it; otherwise "datasets only" would draw a row of unconnected boxes.
+    for direction in query.directions:
+        traverse = store.upstream if direction == "upstream" else store.downstream
+        graph = traverse(query.uid, depth=query.depth)
+        truncated = truncated or graph.truncated
+        for node in graph.nodes:
+            nodes.setdefault(node.uid, node)
+            depth = graph.depths[node.uid]
+            if node.uid not in depths or depth < depths[node.uid]:
+                depths[node.uid] = depth
+                sides[node.uid] = direction if depth else "root"
+        for edge in graph.edges:
+            edges.setdefault(edge.key, edge)
+    root = nodes[query.uid]
+
+    kept = [n for n in nodes.values() if n.uid == root.uid or not query.kinds or n.kind in query.kinds]
+    kept.sort(key=lambda n: (depths[n.uid], n.uid))
+    shown = kept[:max_nodes]
+    shown_uids = {n.uid for n in shown}
+    cut = Counter(n.kind for n in kept[max_nodes:])
+    direct = tuple(e for e in edges.values() if e.source in shown_uids and e.target in shown_uids)
+    indirect = _links_through_hidden(edges.values(), {n.uid for n in kept}, shown_uids)
+
+    produced_by = store.produced_by(shown_uids)
+    run_uids = {e.run for e in direct if e.run} | set(produced_by.values())
+    return GraphView(
+        query=query,
+        root=root,
+        nodes=tuple(shown),
+        edges=direct,
+        indirect=indirect,
+        depths={u: depths[u] for u in shown_uids},
+        sides={u: sides[u] for u in shown_uids},
+        levels=spread(columns(shown_uids, [(e.source, e.target) for e in (*direct, *indirect)])),
+        matched=len(kept),
+        cut=dict(cut),
+        complete_depth=_complete_depth(kept, shown, depths),
+        truncated=truncated,
+        runs=store.get_runs(run_uids),
+        produced_by=produced_by,
+        impact=impact(store, query.uid, depth=query.depth) if query.view == "impact" else None,
+        max_nodes=max_nodes,
+    )
+
+
+def _complete_depth(kept: list[Node], shown: list[Node], depths: Mapping[str, int]) -> int | None:
+    """The deepest depth whose nodes are all shown, when the cap cut something off."""
+    if len(shown) == len(kept):
+        return None
+    first_missing = depths[kept[len(shown)].uid]
+    return first_missing - 1
+
+
+def _links_through_hidden(edges: Iterable[Edge], kept: set[str], shown: set[str]) -> tuple[IndirectEdge, ...]:
+    """For each shown node, the nearest shown nodes it derives from through hidden nodes only."""
+    origins: dict[str, list[str]] = defaultdict(list)
+    for edge in edges:
+        origins[edge.source].append(edge.target)
+    reach: dict[str, frozenset[str]] = {}
+
+    def kept_behind(hidden: str) -> frozenset[str]:
+        """The kept nodes a hidden node derives from, through hidden nodes only (memoised, cycle-safe)."""
+        if hidden in reach:
+            return reach[hidden]
+        reach[hidden] = frozenset()  # a cycle through hidden nodes ends here instead of recursing forever
+        found: set[str] = set()
+        stack = [hidden]
+        seen = {hidden}
+        while stack:
+            for origin in origins[stack.pop()]:
+                if origin in kept:
+                    found.add(origin)
+                elif origin not in seen:
+                    seen.add(origin)
+                    stack.append(origin)
+        reach[hidden] = frozenset(found)
+        return reach[hidden]
+
+    links = set()
+    for source in shown:
+        for origin in origins[source]:
+            if origin not in kept:
+                links.update((source, target) for target in kept_behind(origin) if target in shown)
+    direct = {(source, target) for source in shown for target in origins[source]}
+    return tuple(IndirectEdge(s, t) for s, t in sorted(links - direct) if s != t)
+
+
+def columns(uids: Iterable[str], derived_from: Iterable[tuple[str, str]]) -> dict[str, int]:
+    """A column per node: 0 for nodes derived from nothing drawn, else one right of the furthest node it
+    derives from. Data therefore sits on the left and predictions on the right, whichever way the
+    traversal ran, and every arrow points rightwards. Nodes on a cycle (lineage should have none) go one
+    column right of everything else rather than breaking the layout."""
+    nodes = list(uids)
+    origins: dict[str, set[str]] = {u: set() for u in nodes}
+    derived: dict[str, set[str]] = {u: set() for u in nodes}
+    for source, target in derived_from:
+        if source in origins and target in origins and source != target:
+            origins[source].add(target)
+            derived[target].add(source)
+    waiting = {u: len(origins[u]) for u in nodes}
+    level = dict.fromkeys(nodes, 0)
+    ready = [u for u in nodes if not waiting[u]]
+    placed = set()
+    while ready:
+        uid = ready.pop()
+        placed.add(uid)
+        for child in derived[uid]:
+            level[child] = max(level[child], level[uid] + 1)
+            waiting[child] -= 1
+            if not waiting[child]:
+                ready.append(child)
+    beyond = max((level[u] for u in placed), default=-1) + 1
+    return {u: level[u] if u in placed else beyond for u in nodes}
+
+
+CROWDED = 60
+
+
+def spread(levels: Mapping[str, int]) -> dict[str, int]:
+    """Split crowded columns into several side by side.
+
+    2,000 predictions of one model in one column make a drawing 40 times taller than wide, which a
+    browser window shows as a vertical hairline. Side by side, at about ``sqrt(3.3 * n)`` nodes each, a
+    column of ``n`` nodes is roughly as wide as it is tall, which suits a screen. Every arrow still
+    points rightwards: the parts of a column have no edges between them.
+    """
+    by_column: dict[int, list[str]] = defaultdict(list)
+    for uid, level in sorted(levels.items(), key=lambda item: (item[1], item[0])):
+        by_column[level].append(uid)
+    largest = max((len(uids) for uids in by_column.values()), default=0)
+    if largest <= CROWDED:
+        return dict(levels)
+    height = max(CROWDED, math.ceil(math.sqrt(3.3 * largest)))
+    spread_levels: dict[str, int] = {}
+    offset = 0
+    for level in sorted(by_column):
+        uids = by_column[level]
+        for index, uid in enumerate(uids):
+            spread_levels[uid] = offset + index // height
+        offset += math.ceil(len(uids) / height)
+    return spread_levels

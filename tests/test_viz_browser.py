@@ -1,0 +1,348 @@
+"""The HTML pages in a real headless Chromium, served by uvicorn on 127.0.0.1.
+
+Chromium and chromedriver come from the system (Debian ``chromium`` and ``chromium-driver``). Without
+them these tests skip with the reason, unless ``LINEAGE_REQUIRE_BROWSER=1``, where they fail.
+``LINEAGE_UPDATE_SCREENSHOTS=1`` also writes the screenshots into ``docs/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import uvicorn
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+
+from lineage.api.app import create_app
+from lineage.store.base import LineageStore
+from lineage.viz.links import Links
+from tests.viz_graphs import HOSTILE_NAME, HOSTILE_UID, fan_out_batch, hostile_batch
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path(os.environ.get("LINEAGE_CHROMIUM", "/usr/bin/chromium"))
+CHROMEDRIVER = Path(os.environ.get("LINEAGE_CHROMEDRIVER", "/usr/bin/chromedriver"))
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+# Without the networking flags Chromium phones home (updates, sync, field trials), and the requests
+# check below would see those instead of the page's.
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--window-size=1440,900",
+)
+LINKS = Links(base="")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[webdriver.Chrome]:
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    if missing:
+        reason = f"no headless browser: {', '.join(missing)} not found (apt install chromium chromium-driver)"
+        if os.environ.get("LINEAGE_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"LINEAGE_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    profile = tempfile.TemporaryDirectory(prefix="lineage-chromium-")
+    options.add_argument(f"--user-data-dir={profile.name}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    # One viewport size for every page, whatever the window decorations take, so screenshots match.
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1440, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+    )
+    yield driver
+    driver.quit()
+    profile.cleanup()
+
+
+class Site:
+    """The app (``lineage.api.app.create_app``) serving one store from uvicorn on 127.0.0.1."""
+
+    def __init__(self, store: LineageStore) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.base = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        config = uvicorn.Config(create_app(store=store), log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            assert self.thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+            time.sleep(0.02)
+
+    def url(self, path: str | None) -> str:
+        assert path is not None, "a served page always has links"
+        return self.base + path
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.sock.close()
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[[LineageStore], Site]]:
+    """Starts a server for a store; every server started stops when the test ends."""
+    sites: list[Site] = []
+
+    def start(store: LineageStore) -> Site:
+        sites.append(Site(store))
+        return sites[-1]
+
+    yield start
+    for site in sites:
+        site.stop()
+
+
+@pytest.fixture
+def demo_site(serve: Callable[[LineageStore], Site], demo_store: LineageStore) -> Site:
+    return serve(demo_store)
+
+
+def open_page(browser: webdriver.Chrome, url: str, *, wait_for_graph: bool = True) -> None:
+    """Load ``url`` with the logs of earlier pages cleared, and wait until the graph has drawn."""
+    browser.get_log("browser")
+    browser.get_log("performance")
+    browser.get(url)
+    if wait_for_graph:
+        wait_until(browser, "return !!(window.lineageGraph && window.lineageGraph.ready)")
+
+
+def wait_until(browser: webdriver.Chrome, script: str, timeout: float = 20) -> Any:
+    deadline = time.monotonic() + timeout
+    while not (value := browser.execute_script(script)):
+        assert time.monotonic() < deadline, f"timed out waiting for: {script}"
+        time.sleep(0.05)
+    return value
+
+
+def console_errors(browser: webdriver.Chrome) -> list[str]:
+    return [e["message"] for e in browser.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
+
+
+def requested_urls(browser: webdriver.Chrome) -> list[str]:
+    urls = []
+    for entry in browser.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def outside_requests(browser: webdriver.Chrome, site: Site) -> list[str]:
+    """Every request that went anywhere but the app: the pages must work with no network at all."""
+    urls = requested_urls(browser)
+    assert urls, "the performance log recorded no requests at all: the check would prove nothing"
+    return [
+        u for u in urls if not u.startswith(site.base + "/") and urlsplit(u).scheme not in ("data", "about")
+    ]
+
+
+def graph_node_count(browser: webdriver.Chrome) -> int:
+    count: int = browser.execute_script("return window.lineageGraph.nodes.length")
+    return count
+
+
+def click_node(browser: webdriver.Chrome, uid: str) -> None:
+    """Click where the node is drawn, as a person would."""
+    x, y = browser.execute_script(
+        "const g = window.lineageGraph.network;"
+        "const p = g.canvasToDOM(g.getPosition(arguments[0]));"
+        "return [p.x, p.y];",
+        uid,
+    )
+    canvas = browser.find_element(By.CSS_SELECTOR, "#network canvas")
+    # ActionChains offsets are from the element's centre.
+    offset_x = round(x - canvas.size["width"] / 2)
+    offset_y = round(y - canvas.size["height"] / 2)
+    ActionChains(browser).move_to_element_with_offset(canvas, offset_x, offset_y).click().perform()
+
+
+def test_demo_graph_loads_without_errors_or_outside_requests(
+    browser: webdriver.Chrome, demo_site: Site
+) -> None:
+    open_page(browser, demo_site.url(LINKS.graph("model:credit_limit_model@2")))
+    assert console_errors(browser) == []
+    assert outside_requests(browser, demo_site) == []
+    # both directions of the deployed credit-limit model: 4 datasets, 1 feature, 2 models, 3 offers
+    assert graph_node_count(browser) == 10
+    levels = browser.execute_script(
+        "return Object.fromEntries(window.lineageGraph.nodes.get().map(n => [n.id, n.level]))"
+    )
+    assert levels["dataset:customer_data@2026-04"] < levels["model:credit_limit_model@2"]
+    assert levels["model:credit_limit_model@2"] < levels["prediction:credit_offer@c-1001-g2"]
+
+
+def test_clicking_a_node_shows_its_fields_and_a_link_to_its_graph(
+    browser: webdriver.Chrome, demo_site: Site
+) -> None:
+    open_page(browser, demo_site.url(LINKS.graph("model:credit_limit_model@2")))
+    click_node(browser, "feature:purchase_analysis@2")
+    wait_until(browser, "return document.querySelector('#details .node-uid')")
+    panel = browser.find_element(By.ID, "details").text
+    assert "feature:purchase_analysis@2" in panel
+    assert "Spend, frequency and recency per customer" in panel
+    assert "credit-risk-team" in panel
+    assert "run run-features-2: extract_purchase_features (git:c7d8e9f, COMPLETE" in panel
+    browser.find_element(By.ID, "node-graph-link").click()
+    wait_until(browser, "return location.pathname.endsWith('/graph/feature:purchase_analysis@2')")
+    wait_until(browser, "return !!(window.lineageGraph && window.lineageGraph.ready)")
+    assert browser.execute_script("return window.lineageGraph.nodes.get('feature:purchase_analysis@2').root")
+
+
+def test_the_controls_change_the_query(browser: webdriver.Chrome, demo_site: Site) -> None:
+    open_page(browser, demo_site.url(LINKS.graph("model:credit_limit_model@2")))
+    browser.find_element(By.CSS_SELECTOR, "select[name=direction] option[value=upstream]").click()
+    browser.find_element(By.CSS_SELECTOR, "input[name=kinds][value=prediction]").click()
+    browser.find_element(By.CSS_SELECTOR, "form.controls button[type=submit]").click()
+    wait_until(browser, "return location.search.includes('direction=upstream')")
+    wait_until(browser, "return !!(window.lineageGraph && window.lineageGraph.ready)")
+    # upstream only, predictions left out: 4 datasets, the feature and both models
+    assert graph_node_count(browser) == 7
+    assert console_errors(browser) == []
+
+
+def test_impact_view_highlights_what_a_change_affects(browser: webdriver.Chrome, demo_site: Site) -> None:
+    uid = "dataset:historic_data@2025"
+    open_page(browser, demo_site.url(LINKS.graph(uid, "view=impact")))
+    assert console_errors(browser) == []
+    assert graph_node_count(browser) == 15  # the root and the 14 nodes derived from it
+    summary = browser.find_element(By.ID, "impact-summary")
+    counts = {
+        cell.get_attribute("data-kind"): int(cell.text)
+        for cell in summary.find_elements(By.CSS_SELECTOR, "[data-kind]")
+    }
+    assert counts == {"dataset": 0, "feature": 2, "model": 4, "prediction": 8}
+    assert "model:credit_limit_model@2" in summary.find_element(By.CSS_SELECTOR, ".deployed").text
+
+
+def test_a_malicious_name_renders_as_text_and_runs_nothing(
+    browser: webdriver.Chrome, serve: Callable[[LineageStore], Site], store: LineageStore
+) -> None:
+    store.write(hostile_batch())
+    server = serve(store)
+    for url in (server.url(LINKS.graph(HOSTILE_UID)), server.url("/?search=img")):
+        open_page(browser, url, wait_for_graph="/graph/" in url)
+        if "/graph/" in url:
+            click_node(browser, HOSTILE_UID)
+            wait_until(browser, "return document.querySelector('#details .node-uid')")
+            browser.execute_script(
+                "window.lineageGraph.network.selectEdges(window.lineageGraph.edges.getIds())"
+            )
+        time.sleep(0.3)  # give any injected onerror/onload handler the time to fire
+        with pytest.raises(NoAlertPresentException):
+            browser.switch_to.alert.text  # noqa: B018 (reading it is what raises)
+        assert browser.execute_script("return window.__pwned") is None
+        assert browser.find_elements(By.CSS_SELECTOR, "img, svg[onload], b[onmouseover]") == []
+        assert HOSTILE_NAME in browser.find_element(By.TAG_NAME, "body").text
+        # A blocked injection would show as a policy violation here; escaping means there is none.
+        assert console_errors(browser) == []
+        assert outside_requests(browser, server) == []
+
+
+def test_two_thousand_nodes_open_and_settle_in_a_few_seconds(
+    browser: webdriver.Chrome,
+    serve: Callable[[LineageStore], Site],
+    store: LineageStore,
+    record_property: Any,
+) -> None:
+    root, batch = fan_out_batch(2000)
+    store.write(batch)
+    server = serve(store)
+    started = time.monotonic()
+    open_page(browser, server.url(LINKS.graph(root, "direction=downstream")))
+    wall = time.monotonic() - started
+    drawn_ms = browser.execute_script("return window.lineageGraph.drawnAt")
+    record_property("drawn_ms_2000_nodes", drawn_ms)
+    print(f"\n2,000 nodes: drawn {drawn_ms:.0f} ms after navigation start; {wall:.2f} s wall clock")
+    assert graph_node_count(browser) == 2000
+    assert drawn_ms < 5000
+    assert console_errors(browser) == []
+    # Still responsive afterwards: a click on a node answers at once.
+    click_node(browser, root)
+    wait_until(browser, "return document.querySelector('#details .node-uid')", timeout=2)
+
+
+def test_beyond_the_cap_the_page_says_what_was_cut(
+    browser: webdriver.Chrome,
+    serve: Callable[[LineageStore], Site],
+    store: LineageStore,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root, batch = fan_out_batch(300)
+    store.write(batch)
+    server = serve(store)
+    monkeypatch.setenv("LINEAGE_GRAPH_MAX_NODES", "100")
+    open_page(browser, server.url(LINKS.graph(root)))
+    assert graph_node_count(browser) == 100
+    notice = browser.find_element(By.CSS_SELECTOR, ".notice.warning").text
+    assert "matches 300" in notice and "leaves out 200 predictions" in notice
+    browser.find_element(By.LINK_TEXT, "without predictions").click()
+    wait_until(browser, "return !!(window.lineageGraph && window.lineageGraph.ready)")
+    assert graph_node_count(browser) == 51  # the dataset, 10 features and 40 models
+    assert browser.find_elements(By.CSS_SELECTOR, ".notice.warning") == []
+
+
+def test_browse_page_searches_and_links_every_node_to_its_graph(
+    browser: webdriver.Chrome, demo_site: Site
+) -> None:
+    open_page(browser, demo_site.url("/"), wait_for_graph=False)
+    counts = {
+        card.get_attribute("data-kind"): card.find_element(By.CSS_SELECTOR, ".number").text
+        for card in browser.find_elements(By.CSS_SELECTOR, "a.count-card")
+    }
+    assert counts == {"dataset": "6", "feature": "2", "model": "4", "prediction": "8"}
+    assert "run-predict-2" in browser.find_element(By.ID, "runs").text
+    assert console_errors(browser) == []
+    assert outside_requests(browser, demo_site) == []
+    box = browser.find_element(By.CSS_SELECTOR, "input[name=search]")
+    box.send_keys("scoring")
+    browser.find_element(By.CSS_SELECTOR, "select[name=kind] option[value=model]").click()
+    box.submit()
+    wait_until(browser, "return location.search.includes('search=scoring')")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#node-list tbody tr a")
+    assert [r.text for r in rows] == ["model:scoring_model@1", "model:scoring_model@2"]
+    rows[1].click()
+    wait_until(browser, "return !!(window.lineageGraph && window.lineageGraph.ready)")
+    assert browser.execute_script("return window.lineageGraph.nodes.get('model:scoring_model@2').root")
+
+
+def test_screenshots(browser: webdriver.Chrome, demo_site: Site, tmp_path: Path, store_url: str) -> None:
+    """Screenshots for the README. They are written to docs/ only on request, and only from one backend."""
+    shots = {
+        "demo-graph.png": LINKS.graph("model:credit_limit_model@2"),
+        "impact.png": LINKS.graph("dataset:historic_data@2025", "view=impact"),
+        "browse.png": "/",
+    }
+    update = os.environ.get("LINEAGE_UPDATE_SCREENSHOTS") == "1" and store_url.startswith("ladybug")
+    for name, path in shots.items():
+        open_page(browser, demo_site.url(path), wait_for_graph=path != "/")
+        target = (SCREENSHOTS if update else tmp_path) / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        assert browser.save_screenshot(str(target))
+        assert target.stat().st_size > 20_000  # a blank page compresses to a few kilobytes
