@@ -326,4 +326,4 @@ def graph_command(
     query = GraphQuery(uid=uid, direction=direction, depth=depth, kinds=kind_filter, view=view)
     links = Links.to_server(server) if server else Links(base=None)
     output.write_text(render_graph_page(store, query, links=links, max_nodes=max_nodes), encoding="utf-8")
-    console.print(f"wrote the {view} graph of {uid} to {output}", highlight=False)
+    click.echo(f"wrote the {view} graph of {uid} to {output}")

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-import uvicorn
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
@@ -29,6 +28,7 @@ from selenium.webdriver.common.by import By
 from lineage.api.app import create_app
 from lineage.store.base import LineageStore
 from lineage.viz.links import Links
+from tests.api_support import serving
 from tests.viz_graphs import HOSTILE_NAME, HOSTILE_UID, fan_out_batch, hostile_batch
 
 pytestmark = pytest.mark.browser
@@ -79,44 +79,22 @@ def browser() -> Iterator[webdriver.Chrome]:
     profile.cleanup()
 
 
+@dataclass(frozen=True)
 class Site:
     """The app (``lineage.api.app.create_app``) serving one store from uvicorn on 127.0.0.1."""
 
-    def __init__(self, store: LineageStore) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.base = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        config = uvicorn.Config(create_app(store=store), log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            assert self.thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.02)
+    base: str
 
     def url(self, path: str | None) -> str:
         assert path is not None, "a served page always has links"
         return self.base + path
 
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.sock.close()
-
 
 @pytest.fixture
 def serve() -> Iterator[Callable[[LineageStore], Site]]:
     """Starts a server for a store; every server started stops when the test ends."""
-    sites: list[Site] = []
-
-    def start(store: LineageStore) -> Site:
-        sites.append(Site(store))
-        return sites[-1]
-
-    yield start
-    for site in sites:
-        site.stop()
+    with ExitStack() as servers:
+        yield lambda store: Site(servers.enter_context(serving(create_app(store=store))))
 
 
 @pytest.fixture
