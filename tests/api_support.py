@@ -9,9 +9,9 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import uvicorn
 from gql import Client
@@ -22,10 +22,69 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from lineage.api.auth import TokenSet
+from lineage.model import Subgraph
+from lineage.store.base import LineageStore, RawResult, Row, Tx
+
+T = TypeVar("T")
 
 RO_TOKEN = "ro-token-0123456789abcdef"
 RW_TOKEN = "rw-token-0123456789abcdef"
 TOKENS = TokenSet.parse(f"ro:{RO_TOKEN}, rw:{RW_TOKEN}", "the tests")
+
+
+class CountingStore(LineageStore):
+    """A real store with a tally: the database queries it ran, the traversals it was asked for, and
+    the calls still in flight. It supplies the four backend primitives by delegating to ``inner``."""
+
+    def __init__(self, inner: LineageStore) -> None:
+        self.inner = inner
+        self.url = inner.url
+        self.backend = inner.backend  # type: ignore[misc]
+        self.reads = 0
+        self.traversals = 0
+        self._in_flight = 0
+        self._idle = threading.Condition()
+
+    @contextmanager
+    def _tracked(self) -> Iterator[None]:
+        with self._idle:
+            self._in_flight += 1
+        try:
+            yield
+        finally:
+            with self._idle:
+                self._in_flight -= 1
+                self._idle.notify_all()
+
+    def wait_idle(self, timeout: float = 30) -> None:
+        """Wait until no call is running (a refused request may leave earlier calls finishing)."""
+        with self._idle:
+            assert self._idle.wait_for(lambda: self._in_flight == 0, timeout), "store calls still running"
+
+    def _read(self, query: str, params: Mapping[str, Any]) -> list[Row]:
+        with self._tracked():
+            self.reads += 1
+            return self.inner._read(query, params)
+
+    def _write(self, work: Callable[[Tx], T]) -> T:
+        with self._tracked():
+            return self.inner._write(work)
+
+    def _raw_read(self, text: str, params: Mapping[str, Any], limit: int, timeout: float) -> RawResult:
+        return self.inner._raw_read(text, params, limit, timeout)
+
+    def upstream(self, uid: str, **options: Any) -> Subgraph:
+        with self._tracked():
+            self.traversals += 1
+            return super().upstream(uid, **options)
+
+    def downstream(self, uid: str, **options: Any) -> Subgraph:
+        with self._tracked():
+            self.traversals += 1
+            return super().downstream(uid, **options)
+
+    def close(self) -> None:
+        """The inner store belongs to whoever opened it."""
 
 
 def free_port() -> int:

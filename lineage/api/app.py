@@ -1,8 +1,8 @@
 """The starlette app: ``/graphql``, ``/api/v1/lineage``, ``/healthz``, ``/metrics`` and the HTML pages.
 
-``create_app`` takes its settings and, for tests and embedding, an already opened store. Either way
-``app.state.store`` is a ``ReconnectingStore``, so the server starts while the store is down, answers
-503 meanwhile, and recovers by itself. ``app_from_env`` is the factory uvicorn's workers import.
+``create_app`` takes its settings and, for tests and embedding, an already opened store. A store it
+opens itself is a ``ReconnectingStore``, so the server starts while the store is down, answers 503
+meanwhile, and recovers by itself. ``app_from_env`` is the factory uvicorn's workers import.
 """
 
 from __future__ import annotations
@@ -28,35 +28,31 @@ from lineage.api.settings import Settings
 from lineage.api.view import GraphQLView
 from lineage.errors import StoreUnavailable
 from lineage.store.base import LineageStore
-from lineage.store.registry import open_store
 from lineage.viz.routes import routes as html_routes
 
 log = logging.getLogger("lineage.api")
 
 
 def create_app(settings: Settings | None = None, *, store: LineageStore | None = None) -> Starlette:
-    """The API. With ``store`` given, the caller owns it (the app never closes it); otherwise the app
-    opens ``settings.store_url`` and closes it at shutdown."""
+    """The API. With ``store`` given, the caller owns it: the app uses it as it is and never closes it.
+    Otherwise the app opens ``settings.store_url`` as a ``ReconnectingStore`` and closes it at shutdown."""
     settings = settings or Settings()
     metrics = Metrics()
-    reconnecting = ReconnectingStore(
-        store.url if store else settings.store_url,
-        retry_after=settings.reconnect_interval,
-        opener=(lambda _url: store) if store else open_store,
-        on_unavailable=metrics.store_errors.inc,
+    served = store or ReconnectingStore(
+        settings.store_url, retry_after=settings.reconnect_interval, on_unavailable=metrics.store_errors.inc
     )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         auth = "bearer tokens required" if settings.tokens else "no auth"
         try:
-            await run_in_threadpool(reconnecting.ping)
-            log.info("serving the %s store (%s)", reconnecting.backend, auth)
+            await run_in_threadpool(served.ping)
+            log.info("serving the %s store (%s)", served.backend, auth)
         except StoreUnavailable as exc:
             log.warning("the store is unavailable, serving 503 until it is back: %s", exc)
         yield
         if store is None:
-            reconnecting.close()
+            served.close()
 
     app = Starlette(
         routes=[
@@ -73,7 +69,7 @@ def create_app(settings: Settings | None = None, *, store: LineageStore | None =
         exception_handlers={StoreUnavailable: _store_unavailable},
         lifespan=lifespan,
     )
-    app.state.store = reconnecting
+    app.state.store = served
     app.state.settings = settings
     app.state.metrics = metrics
     return app
