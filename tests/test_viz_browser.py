@@ -202,6 +202,10 @@ def test_the_controls_change_the_query(browser: webdriver.Chrome, demo_site: Sit
     wait_until(browser, "return !!(window.lineageGraph && window.lineageGraph.ready)")
     # upstream only, predictions left out: 4 datasets, the feature and both models
     assert graph_node_count(browser) == 7
+    browser.find_element(By.ID, "find-text").send_keys("DATA")
+    browser.find_element(By.CSS_SELECTOR, "#find button[type=submit]").click()
+    assert browser.find_element(By.ID, "find-result").text == "4 nodes"
+    assert len(browser.execute_script("return window.lineageGraph.network.getSelectedNodes()")) == 4
     assert console_errors(browser) == []
 
 
@@ -312,14 +316,25 @@ def test_browse_page_searches_and_links_every_node_to_its_graph(
 
 def test_screenshots(browser: webdriver.Chrome, demo_site: Site, tmp_path: Path, store_url: str) -> None:
     """Screenshots for the README. They are written to docs/ only on request, and only from one backend."""
-    shots = {
-        "demo-graph.png": LINKS.graph("model:credit_limit_model@2"),
-        "impact.png": LINKS.graph("dataset:historic_data@2025", "view=impact"),
-        "browse.png": "/",
+    shots = {  # page, and the node to click first so that the side panel shows its fields
+        "demo-graph.png": (LINKS.graph("model:credit_limit_model@2"), "model:scoring_model@2"),
+        "impact.png": (LINKS.graph("dataset:historic_data@2025", "view=impact"), None),
+        "browse.png": ("/", None),
     }
     update = os.environ.get("LINEAGE_UPDATE_SCREENSHOTS") == "1" and store_url.startswith("ladybug")
-    for name, path in shots.items():
+    for name, (path, selected) in shots.items():
         open_page(browser, demo_site.url(path), wait_for_graph=path != "/")
+        if selected:
+            click_node(browser, selected)
+            wait_until(browser, "return document.querySelector('#details .node-uid')")
+            # to an empty corner, so that the hover tooltip does not cover the drawing
+            canvas = browser.find_element(By.CSS_SELECTOR, "#network canvas")
+            corner = (canvas.size["width"] // 2 - 20, 20 - canvas.size["height"] // 2)
+            ActionChains(browser).move_to_element_with_offset(canvas, *corner).perform()
+            wait_until(
+                browser,
+                "return getComputedStyle(document.querySelector('.vis-tooltip')).visibility === 'hidden'",
+            )
         target = (SCREENSHOTS if update else tmp_path) / name
         target.parent.mkdir(parents=True, exist_ok=True)
         assert browser.save_screenshot(str(target))

@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from lineage.cli import main
+from tests.test_cli import demo_url, lineage
+from tests.test_viz_page import embedded_data
 
 UID = "model:credit_limit_model@2"
-
-
-def lineage(store_url: str, *args: str) -> Result:
-    return CliRunner().invoke(main, ["--store", store_url, *args], catch_exceptions=False)
-
-
-@pytest.fixture
-def demo_url(store_url: str) -> str:
-    assert lineage(store_url, "demo").exit_code == 0
-    return store_url
+__all__ = ["demo_url"]  # a fixture: imported so that pytest finds it here
 
 
 def drawn(page: str) -> dict[str, dict]:
-    block = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', page, re.S)
-    assert block is not None
-    return {n["id"]: n for n in json.loads(block.group(1))["nodes"]}
+    return {n["id"]: n for n in embedded_data(page)["nodes"]}
 
 
 def test_graph_writes_a_standalone_page(demo_url: str, tmp_path: Path) -> None:

@@ -145,9 +145,9 @@
     });
     result.textContent = found.length === 1 ? "1 node" : found.length + " nodes";
     if (found.length) {
-      network.selectNodes(found);
-      network.fit({ nodes: found, animation: false, maxZoomLevel: 1.2 });
       show(found[0]);
+      network.selectNodes(found); // after show(), which selects its node alone
+      network.fit({ nodes: found, animation: false, maxZoomLevel: 1.2 });
     }
   });
 })();
