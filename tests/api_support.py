@@ -6,6 +6,7 @@ HTTP to it exactly as they would to a deployed server.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -137,3 +138,56 @@ def gql_client(base_url: str, token: str | None = None) -> Client:
         transport=HTTPXTransport(url=f"{base_url}/graphql", headers=headers),
         fetch_schema_from_transport=False,
     )
+
+
+class TcpProxy:
+    """A TCP relay to a real server that can be cut and restored: the server is not touched, but to
+    whoever connects through the proxy it goes away and comes back, as over a failing network."""
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self.target = (target_host, target_port)
+        self.port = free_port()
+        self._listener: socket.socket | None = None
+        self._open: list[socket.socket] = []
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, args=(self._listener,), daemon=True).start()
+
+    def stop(self) -> None:
+        """Refuse new connections and cut every open one."""
+        with self._lock:
+            sockets, self._open = [*self._open, *([self._listener] if self._listener else [])], []
+            self._listener = None
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(self.target)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._open += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                sink.shutdown(socket.SHUT_WR)

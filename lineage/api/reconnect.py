@@ -2,9 +2,9 @@
 
 A server must not die because Neo4j is still starting or briefly away. ``ReconnectingStore`` is a
 complete ``LineageStore``: it supplies the four backend primitives by delegating to the real store,
-which it opens on first use, and opens again on a later call when opening failed. Once a Neo4j store
-is open, its driver reconnects by itself, so only opening needs retrying here. Every
-``StoreUnavailable`` is reported to ``on_unavailable`` (the metrics count them).
+which it opens on first use, and tries to open again on a later call when opening failed. Once a
+Neo4j store is open, its driver reconnects by itself. Every ``StoreUnavailable`` is reported to
+``on_unavailable`` (the metrics count them).
 """
 
 from __future__ import annotations
@@ -34,8 +34,14 @@ def backend_of(url: str) -> str:
 
 
 class ReconnectingStore(LineageStore):
-    """Opens ``url`` lazily; while it cannot be opened, calls fail fast with the last reason for
-    ``retry_after`` seconds, then the next call tries again."""
+    """Opens ``url`` on first use, and guards every call with a circuit breaker.
+
+    When a call finds the store unavailable (it could not be opened, or a server stopped answering),
+    calls for the next ``retry_after`` seconds fail at once with the same reason instead of each
+    waiting on the network. After that one call at a time goes through as a probe: its success closes
+    the breaker, its failure keeps it open. So an outage costs its first caller the backend's own
+    timeout, everyone else a prompt 503, and recovery needs nothing but the store coming back.
+    """
 
     def __init__(
         self,
@@ -51,39 +57,49 @@ class ReconnectingStore(LineageStore):
         self._retry_after = retry_after
         self._opener = opener
         self._on_unavailable = on_unavailable or (lambda: None)
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the breaker
+        self._open_lock = threading.Lock()  # guards opening, which may take the backend's timeout
         self._inner: LineageStore | None = None
-        self._failed: tuple[float, str] | None = None
+        self._tripped: tuple[float, str] | None = None  # (when a probe may go, why the store is down)
+        self._probing = False
         self._closed = False
 
     def _store(self) -> LineageStore:
-        inner = self._inner
-        if inner is not None:
-            return inner
-        with self._lock:
+        with self._open_lock:
+            if self._closed:
+                raise StoreUnavailable("the store has been closed")
             if self._inner is None:
-                self._inner = self._open()
+                self._inner = self._opener(self.url)
             return self._inner
 
-    def _open(self) -> LineageStore:
-        if self._closed:
-            raise StoreUnavailable("the store has been closed")
-        if self._failed and time.monotonic() - self._failed[0] < self._retry_after:
-            raise StoreUnavailable(self._failed[1])
-        try:
-            store = self._opener(self.url)
-        except StoreUnavailable as exc:
-            self._failed = (time.monotonic(), str(exc))
-            raise
-        self._failed = None
-        return store
+    def _admit(self) -> None:
+        with self._lock:
+            if self._tripped is None:
+                return
+            retry_at, reason = self._tripped
+            if self._probing or time.monotonic() < retry_at:
+                self._on_unavailable()
+                raise StoreUnavailable(reason)
+            self._probing = True
+
+    def _settle(self, failure: StoreUnavailable | None) -> None:
+        with self._lock:
+            self._probing = False
+            self._tripped = None if failure is None else (time.monotonic() + self._retry_after, str(failure))
 
     def _guarded(self, call: Callable[[LineageStore], T]) -> T:
+        self._admit()
         try:
-            return call(self._store())
-        except StoreUnavailable:
+            result = call(self._store())
+        except StoreUnavailable as exc:
+            self._settle(exc)
             self._on_unavailable()
             raise
+        except Exception:
+            self._settle(None)  # the store answered, if only with a refusal
+            raise
+        self._settle(None)
+        return result
 
     def _read(self, query: str, params: Mapping[str, Any]) -> list[Row]:
         return self._guarded(lambda store: store._read(query, params))
@@ -94,12 +110,8 @@ class ReconnectingStore(LineageStore):
     def _raw_read(self, text: str, params: Mapping[str, Any], limit: int, timeout: float) -> RawResult:
         return self._guarded(lambda store: store._raw_read(text, params, limit, timeout))
 
-    @property
-    def is_open(self) -> bool:
-        return self._inner is not None
-
     def close(self) -> None:
-        with self._lock:
+        with self._open_lock:
             self._closed = True
             if self._inner is not None:
                 self._inner.close()

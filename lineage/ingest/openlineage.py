@@ -301,19 +301,26 @@ def _version(marker: Mapping[str, Any], version_facet: Mapping[str, Any], path: 
 
 
 def record_event(store: LineageStore, event: RunEvent) -> Recorded:
-    """Merge one event into the store: one atomic batch, then the edges a concurrent event of the same
-    run may have made necessary (each event writes the edges it can see; the later of two racing
-    events sees both and completes them)."""
+    """Merge one event into the store: one atomic batch, then ``complete_edges``."""
     before = store.get_run(event.run.uid)
     batch = event_batch(store, event, before)
     result = store.write(batch)
-    after = store.get_run(event.run.uid)
-    assert after is not None  # just written
-    known = _links(before) | _links(batch.runs[0])
-    created_edges = result.created_edges
-    if _links(after) - known:
-        created_edges += store.write(Batch(edges=_cross_edges(after, after))).created_edges
-    return Recorded(run=after, created_nodes=result.created_nodes, created_edges=created_edges)
+    run, repaired = complete_edges(store, event.run.uid, seen=_links(before) | _links(batch.runs[0]))
+    return Recorded(
+        run=run, created_nodes=result.created_nodes, created_edges=result.created_edges + repaired
+    )
+
+
+def complete_edges(store: LineageStore, run_uid: str, *, seen: set[tuple[str, str]]) -> tuple[Run, int]:
+    """Each event writes the edges between the datasets it can see: its own and those the run held when
+    it was read. Two events of one run racing each other can each miss the other's datasets; the later
+    one to get here sees both (its write came first), so it writes the missing edges. ``seen`` is what
+    the caller's batch accounted for; returns the run as stored and how many edges were added."""
+    run = store.get_run(run_uid)
+    assert run is not None  # just written
+    if not _links(run) - seen:
+        return run, 0
+    return run, store.write(Batch(edges=_cross_edges(run, run))).created_edges
 
 
 def event_batch(store: LineageStore, event: RunEvent, stored_run: Run | None) -> Batch:

@@ -1,0 +1,168 @@
+"""What operators see: /healthz, /metrics, and a store that goes away and comes back."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+from starlette.testclient import TestClient
+
+from lineage.api.app import create_app
+from lineage.api.settings import Settings
+from lineage.store import LineageStore
+from tests.api_support import TcpProxy, graphql
+from tests.test_openlineage_events import run_event
+
+QUERY = "{ nodes { totalCount } }"
+
+
+def samples(client: TestClient) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """The /metrics samples, by name and labels."""
+    text = client.get("/metrics").text
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+
+
+def value(found: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: str, **labels: str) -> float:
+    return found.get((name, tuple(sorted(labels.items()))), 0.0)
+
+
+def test_healthz_names_the_backend(store: LineageStore) -> None:
+    with TestClient(create_app(store=store)) as client:
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "store": {"backend": store.backend, "reachable": True}}
+
+
+def test_metrics_count_requests_per_route_and_operation(store: LineageStore) -> None:
+    with TestClient(create_app(store=store)) as client:
+        for _ in range(3):
+            client.post("/graphql", json={"query": "query Totals { nodes { totalCount } }"})
+        client.post("/graphql", json={"query": '{ upstream(uid: "model:nope@1") { truncated } }'})
+        client.post("/api/v1/lineage", json=run_event(str(uuid.uuid4())))
+        client.get("/healthz")
+        client.get("/no/such/page")
+        found = samples(client)
+    assert value(found, "lineage_http_requests_total", route="/graphql", method="POST", status="200") == 4
+    assert (
+        value(found, "lineage_http_requests_total", route="/api/v1/lineage", method="POST", status="201") == 1
+    )
+    assert value(found, "lineage_http_requests_total", route="/healthz", method="GET", status="200") == 1
+    assert value(found, "lineage_http_requests_total", route="unmatched", method="GET", status="404") == 1
+    assert value(found, "lineage_graphql_operations_total", operation="Totals", outcome="ok") == 3
+    assert value(found, "lineage_graphql_operations_total", operation="anonymous", outcome="error") == 1
+    assert value(found, "lineage_graphql_operation_duration_seconds_count", operation="Totals") == 3
+    assert value(found, "lineage_http_request_duration_seconds_count", route="/graphql", method="POST") == 4
+
+
+def test_a_route_template_not_the_uid_labels_the_graph_pages(demo_store: LineageStore) -> None:
+    with TestClient(create_app(store=demo_store)) as client:
+        client.get("/graph/model:credit_limit_model@2")
+        client.get("/graph/model:scoring_model@2")
+        found = samples(client)
+    routes = {dict(labels)["route"] for name, labels in found if name == "lineage_http_requests_total"}
+    assert routes == {"/graph/{uid:path}"}
+
+
+def test_apps_keep_their_metrics_apart(store: LineageStore) -> None:
+    with TestClient(create_app(store=store)) as first, TestClient(create_app(store=store)) as second:
+        first.post("/graphql", json={"query": QUERY})
+        assert (
+            value(
+                samples(second), "lineage_http_requests_total", route="/graphql", method="POST", status="200"
+            )
+            == 0
+        )
+
+
+# --- a store that goes away -------------------------------------------------------------------------
+
+
+def wait_for(check: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "gave up waiting"
+        time.sleep(0.05)
+
+
+def assert_unavailable(client: TestClient, reason: str) -> None:
+    health = client.get("/healthz")
+    assert health.status_code == 503
+    assert health.json()["store"]["reachable"] is False and reason in health.json()["store"]["error"]
+    answer = client.post("/graphql", json={"query": QUERY})
+    assert answer.status_code == 503
+    [problem] = answer.json()["errors"]
+    assert problem["extensions"]["code"] == "STORE_UNAVAILABLE" and reason in problem["message"]
+    posted = client.post("/api/v1/lineage", json=run_event(str(uuid.uuid4())))
+    assert posted.status_code == 503 and reason in posted.json()["error"]
+
+
+@pytest.fixture
+def locked_directory(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """An embedded store whose directory another process holds (LadybugDB allows one owner)."""
+    url = f"ladybug://{tmp_path / 'graph'}"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, url], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+    yield url, holder
+    holder.kill()
+    holder.wait()
+    holder.stdout.close()
+
+
+HOLD = """
+import sys
+from lineage.store import open_store
+store = open_store(sys.argv[1])
+print("holding", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_locked_embedded_store_is_503_until_it_is_free(locked_directory: tuple[str, Any]) -> None:
+    url, holder = locked_directory
+    with TestClient(create_app(Settings(store_url=url, reconnect_interval=0.2))) as client:
+        assert_unavailable(client, "Lock is held")
+        holder.stdin.close()
+        holder.wait()
+        wait_for(lambda: client.get("/healthz").status_code == 200)
+        assert graphql(client, QUERY) == {"data": {"nodes": {"totalCount": 0}}}
+        assert value(samples(client), "lineage_store_errors_total") >= 3
+
+
+@pytest.mark.neo4j
+def test_neo4j_out_of_reach_is_503_and_the_server_recovers(neo4j_url: str) -> None:
+    target = urlsplit(neo4j_url)
+    assert target.hostname and target.port
+    network = TcpProxy(target.hostname, target.port)
+    url = f"bolt://127.0.0.1:{network.port}"
+    # a probe every 5 s: a probe into an outage waits out the driver's retries
+    with TestClient(create_app(Settings(store_url=url, reconnect_interval=5))) as client:
+        assert_unavailable(client, "cannot reach Neo4j")  # down when the server started
+        network.start()
+        wait_for(lambda: client.get("/healthz").status_code == 200)
+        assert "errors" not in graphql(client, QUERY)
+
+        network.stop()  # and down again while serving
+        # The first request to meet the outage waits out the driver's own retries; then the breaker
+        # answers at once until the store is back.
+        assert client.get("/healthz").status_code == 503
+        started = time.monotonic()
+        assert_unavailable(client, "Neo4j is unavailable")
+        assert time.monotonic() - started < 5
+        network.start()
+        wait_for(lambda: client.get("/healthz").status_code == 200, seconds=150)
+        assert "errors" not in graphql(client, QUERY)
+    network.stop()

@@ -1,0 +1,212 @@
+"""How RunEvents become lineage: names, versions, kinds, code versions, merging, on both backends.
+
+Events here are plain JSON, as any producer would send them; the client library's own events are in
+test_openlineage_client.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any
+
+import pytest
+
+from lineage.ingest.openlineage import (
+    UNVERSIONED,
+    EventError,
+    complete_edges,
+    dataset_name,
+    event_batch,
+    parse_event,
+    record_event,
+)
+from lineage.model import NodeKind
+from lineage.store import LineageStore
+
+NS = "postgres://db:5432"
+
+
+def dataset(name: str, **facets: Any) -> dict[str, Any]:
+    return {"namespace": NS, "name": name, "facets": facets}
+
+
+def facet(**fields: Any) -> dict[str, Any]:
+    return {"_producer": "https://example.com/p", "_schemaURL": "https://example.com/s.json", **fields}
+
+
+def run_event(run_id: str, event_type: str = "COMPLETE", **parts: Any) -> dict[str, Any]:
+    job = {
+        "namespace": "scheduler",
+        "name": parts.pop("job_name", "step"),
+        "facets": parts.pop("job_facets", {}),
+    }
+    return {
+        "eventType": event_type,
+        "eventTime": parts.pop("at", "2026-05-01T08:00:00Z"),
+        "run": {"runId": run_id, "facets": parts.pop("run_facets", {})},
+        "job": job,
+        "producer": "https://example.com/p",
+        "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+        **parts,
+    }
+
+
+def record(store: LineageStore, payload: dict[str, Any]) -> Any:
+    return record_event(store, parse_event(payload))
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def test_dataset_names_join_namespace_and_name_with_one_slash() -> None:
+    assert dataset_name("postgres://db:5432", "public.orders") == "postgres://db:5432/public.orders"
+    assert dataset_name("s3://bucket/", "/raw/events") == "s3://bucket/raw/events"
+    assert dataset_name("bigquery", "project.dataset.table") == "bigquery/project.dataset.table"
+
+
+def test_version_comes_from_the_marker_then_the_version_facet_then_the_run(store: LineageStore) -> None:
+    run_id = new_id()
+    outputs = [
+        dataset("a", lineageGraph=facet(kind="model", version="7"), version=facet(datasetVersion="ignored")),
+        dataset("b", version=facet(datasetVersion="2026-05")),
+        dataset("c"),
+    ]
+    recorded = record(store, run_event(run_id, outputs=outputs))
+    assert sorted(recorded.run.outputs) == [
+        f"dataset:{NS}/b@2026-05",
+        f"dataset:{NS}/c@{run_id}",
+        f"model:{NS}/a@7",
+    ]
+
+
+def test_the_marker_facet_sets_kind_name_and_metadata(store: LineageStore) -> None:
+    marker = facet(kind="model", name="churn_model", version="3", metadata={"stage": "production"})
+    record(store, run_event(new_id(), outputs=[dataset("registry.churn", lineageGraph=marker)]))
+    node = store.get_node("model:churn_model@3")
+    assert node is not None
+    assert (node.kind, node.source, node.metadata) == (NodeKind.MODEL, NS, {"stage": "production"})
+
+
+def test_an_input_reads_the_latest_version_another_run_wrote(store: LineageStore) -> None:
+    first, second, reader = new_id(), new_id(), new_id()
+    record(store, run_event(first, outputs=[dataset("orders")]))
+    record(store, run_event(second, outputs=[dataset("orders")]))
+    recorded = record(store, run_event(reader, inputs=[dataset("orders")], outputs=[dataset("report")]))
+    assert recorded.run.inputs == (f"dataset:{NS}/orders@{second}",)
+    edges = store.upstream(f"dataset:{NS}/report@{reader}", depth=1).edges
+    assert [(e.target, e.run) for e in edges] == [(f"dataset:{NS}/orders@{second}", reader)]
+
+
+def test_an_input_never_written_is_unversioned(store: LineageStore) -> None:
+    recorded = record(store, run_event(new_id(), inputs=[dataset("raw")], outputs=[dataset("clean")]))
+    assert recorded.run.inputs == (f"dataset:{NS}/raw@{UNVERSIONED}",)
+
+
+def test_a_run_keeps_the_input_version_it_first_read(store: LineageStore) -> None:
+    writer, reader, newer = new_id(), new_id(), new_id()
+    record(store, run_event(writer, outputs=[dataset("orders")]))
+    record(store, run_event(reader, "START", inputs=[dataset("orders")]))
+    record(store, run_event(newer, outputs=[dataset("orders")]))  # a new version lands meanwhile
+    done = record(store, run_event(reader, inputs=[dataset("orders")], outputs=[dataset("report")]))
+    assert done.run.inputs == (f"dataset:{NS}/orders@{writer}",)
+
+
+def test_a_table_read_and_rewritten_derives_from_its_previous_version(store: LineageStore) -> None:
+    first, second = new_id(), new_id()
+    record(store, run_event(first, outputs=[dataset("totals")]))
+    done = record(store, run_event(second, inputs=[dataset("totals")], outputs=[dataset("totals")]))
+    assert done.run.inputs == (f"dataset:{NS}/totals@{first}",)
+    assert done.run.outputs == (f"dataset:{NS}/totals@{second}",)
+
+
+def test_source_code_gives_a_digest_when_no_commit_is_known(store: LineageStore) -> None:
+    sql = "INSERT INTO report SELECT * FROM orders"
+    payload = run_event(new_id(), job_facets={"sourceCode": facet(language="sql", sourceCode=sql)})
+    recorded = record(store, payload)
+    assert recorded.run.code_version == f"sha256:{hashlib.sha256(sql.encode()).hexdigest()}"
+
+
+def test_events_of_one_run_merge_in_any_order_and_repeat_harmlessly(store: LineageStore) -> None:
+    run_id = new_id()
+    complete = run_event(run_id, "COMPLETE", at="2026-05-01T09:00:00Z", outputs=[dataset("out")])
+    start = run_event(run_id.upper(), "START", at="2026-05-01T08:00:00Z", inputs=[dataset("in")])
+    running = run_event(run_id, "RUNNING", at="2026-05-01T08:30:00Z")
+    for payload in (complete, running, start, complete, start):
+        record(store, payload)
+    run = store.get_run(run_id)
+    assert run is not None
+    assert (run.status, run.started_at, run.ended_at) == (
+        "COMPLETE",
+        "2026-05-01T08:00:00.000000Z",
+        "2026-05-01T09:00:00.000000Z",
+    )
+    assert [e.key for e in store.upstream(f"dataset:{NS}/out@{run_id}").edges] == [
+        (f"dataset:{NS}/out@{run_id}", f"dataset:{NS}/in@{UNVERSIONED}")
+    ]
+    assert store.stats() == {"dataset": 2, "feature": 0, "model": 0, "prediction": 0, "runs": 1, "edges": 1}
+
+
+def test_racing_events_of_one_run_still_link_every_output_to_every_input(store: LineageStore) -> None:
+    run_id = new_id()
+    start = parse_event(run_event(run_id, "START", inputs=[dataset("in")]))
+    complete = parse_event(run_event(run_id, "COMPLETE", outputs=[dataset("out")]))
+    # both requests read the run before either wrote: neither batch can see the other's dataset
+    start_batch, complete_batch = event_batch(store, start, None), event_batch(store, complete, None)
+    store.write(start_batch)
+    store.write(complete_batch)
+    assert store.stats()["edges"] == 0
+    run, added = complete_edges(store, run_id, seen={("out", f"dataset:{NS}/out@{run_id}")})
+    assert added == 1
+    assert store.stats()["edges"] == 1
+    assert run.inputs == (f"dataset:{NS}/in@{UNVERSIONED}",)
+
+
+def test_a_version_recorded_before_is_referred_to_not_rewritten(store: LineageStore) -> None:
+    marker = facet(kind="model", name="m", version="1", metadata={"stage": "staging"})
+    record(store, run_event(new_id(), outputs=[dataset("m", lineageGraph=marker)]))
+    reader = run_event(
+        new_id(),
+        inputs=[dataset("m", lineageGraph=facet(kind="model", name="m", version="1"))],
+        outputs=[dataset("x")],
+    )
+    record(store, reader)  # describes the model without its metadata: no conflict, the first record stands
+    node = store.get_node("model:m@1")
+    assert node is not None and node.metadata == {"stage": "staging"}
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"run": {"runId": "17"}}, "run.runId", "run.runId must be a UUID, got '17'"),
+        ({"eventType": "DONE"}, "eventType", "eventType 'DONE' is not one of"),
+        ({"eventTime": "soon"}, "eventTime", "eventTime 'soon' is not an ISO 8601 date-time"),
+        ({"producer": None}, "producer", "producer is required"),
+        ({"job": {"namespace": "s"}}, "job.name", "job.name is required"),
+        ({"inputs": {"a": 1}}, "inputs", "inputs must be a list of datasets"),
+        ({"outputs": [{"namespace": NS}]}, "outputs[0].name", "outputs[0].name is required"),
+        (
+            {"outputs": [dataset("x", lineageGraph=facet(kind="table"))]},
+            "outputs[0].facets.lineageGraph.kind",
+            "must be one of dataset, feature, model, prediction, got 'table'",
+        ),
+        (
+            {"inputs": [dataset("x", version=facet(datasetVersion="a@b"))]},
+            "inputs[0].facets.version.datasetVersion",
+            "contains '@'",
+        ),
+        (
+            {"run": {"runId": str(uuid.uuid4()), "facets": {"parent": facet(run={"runId": "x"})}}},
+            "run.facets.parent.run.runId",
+            "must be a UUID",
+        ),
+        ({"outputs": [dataset("x\n")]}, "outputs[0].name", "contains control characters"),
+    ],
+)
+def test_malformed_events_name_the_field_at_fault(change: dict[str, Any], field: str, message: str) -> None:
+    payload = {**run_event(new_id()), **change}
+    with pytest.raises(EventError) as caught:
+        parse_event(payload)
+    assert caught.value.field == field
+    assert message in str(caught.value)
