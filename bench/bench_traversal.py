@@ -63,7 +63,10 @@ def diamond_chain(diamonds: int) -> Batch:
     return Batch(nodes=tuple(nodes), edges=tuple(edges))
 
 
-def timed(call: Callable[[], object], repeats: int) -> tuple[list[float], object]:
+def timed(call: Callable[[], object], repeats: int, warmup: int = 0) -> tuple[list[float], object]:
+    """Wall times of ``repeats`` calls after ``warmup`` untimed ones (caches, JIT, page cache)."""
+    for _ in range(warmup):
+        call()
     times, result = [], None
     for _ in range(repeats):
         started = time.perf_counter()
@@ -106,7 +109,7 @@ def main() -> None:
     )
     parser.add_argument("--backends", default="ladybug,neo4j")
     parser.add_argument("--neo4j", dest="neo4j_url", help="bolt URL of a running Neo4j (default: start one)")
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=11)
     parser.add_argument("--naive-timeout", type=float, default=30.0)
     args = parser.parse_args()
 

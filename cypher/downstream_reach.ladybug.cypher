@@ -1,3 +1,3 @@
-// See upstream_reach.ladybug.cypher; the same search against the direction of DERIVED_FROM.
-MATCH (a:Node {uid: $uid})<-[e:DERIVED_FROM* SHORTEST 1..{max_depth} (r, n | WHERE r.recorded_at <= $as_of AND n.recorded_at <= $as_of)]-(b:Node)
-RETURN b.uid AS uid, length(e) AS depth
+// See upstream_reach.ladybug.cypher: the same search against the direction of DERIVED_FROM.
+MATCH (a:Node {uid: $uid})<-[e:DERIVED_FROM* SHORTEST 1..{max_depth}]-(b:Node)
+RETURN b.uid AS uid

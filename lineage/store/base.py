@@ -202,35 +202,17 @@ class LineageStore(ABC):
             raise NotFound(f"no node {uid}")
         if root.recorded_at and root.recorded_at > cutoff:
             raise NotFound(f"node {uid} was recorded at {root.recorded_at}, after {cutoff}")
-        # One hop past the bound tells whether the bound cut anything off.
-        reached = self._reach(uid, direction, depth + 1, cutoff)
+        # The engine finds the candidates in one query (see cypher/*_reach.*.cypher); the edges among
+        # them, filtered by time, come in one more; distances are then a breadth-first search in memory.
+        # Going one hop past the bound tells whether the bound cut anything off.
+        bound = depth + 1
+        query = self._q(f"{direction}_reach").replace("{max_depth}", str(bound))
+        candidates = list(dict.fromkeys([uid, *(row["uid"] for row in self._read(query, {"uid": uid}))]))
+        edges = self._step(direction, candidates, cutoff)
+        reached = _distances(uid, edges, direction, bound)
         depths = {u: d for u, d in reached.items() if d <= depth}
-        edges = [
-            e
-            for e in self._step(direction, list(depths), cutoff)
-            if e.source in depths and e.target in depths
-        ]
-        return self._subgraph(root, depths, edges, kinds, truncated=len(reached) > len(depths))
-
-    def _reach(self, uid: str, direction: str, depth: int, cutoff: str) -> dict[str, int]:
-        """Every node within ``depth`` hops of ``uid`` in ``direction``, with its distance.
-
-        Breadth first, one query per level, with a visited set: diamonds cost one visit per node, never
-        one per path, and a cycle ends the search instead of looping. A backend whose engine runs the
-        breadth-first search itself overrides this.
-        """
-        depths = {uid: 0}
-        frontier = [uid]
-        for level in range(1, depth + 1):
-            neighbours = (
-                e.target if direction == "upstream" else e.source
-                for e in self._step(direction, frontier, cutoff)
-            )
-            frontier = [n for n in dict.fromkeys(neighbours) if n not in depths]
-            if not frontier:
-                break
-            depths.update(dict.fromkeys(frontier, level))
-        return depths
+        kept = [e for e in edges if e.source in depths and e.target in depths]
+        return self._subgraph(root, depths, kept, kinds, truncated=len(reached) > len(depths))
 
     def _step(self, direction: str, frontier: list[str], cutoff: str) -> list[Edge]:
         """The DERIVED_FROM edges one hop from the frontier, recorded by ``cutoff``."""
@@ -405,6 +387,22 @@ class _BatchWriter:
                 self.done += len(chunk)
                 if self.progress:
                     self.progress(self.done, self.total)
+
+
+def _distances(root: str, edges: Iterable[Edge], direction: str, bound: int) -> dict[str, int]:
+    """Hops from ``root`` to every node within ``bound``, breadth first with a visited set: a diamond
+    costs one visit per node, never one per path, and a cycle ends the search."""
+    following: dict[str, list[str]] = defaultdict(list)
+    for edge in edges:
+        near, far = (edge.source, edge.target) if direction == "upstream" else (edge.target, edge.source)
+        following[near].append(far)
+    depths = {root: 0}
+    frontier = [root]
+    for level in range(1, bound + 1):
+        frontier = [far for near in frontier for far in following[near] if far not in depths]
+        frontier = list(dict.fromkeys(frontier))
+        depths.update(dict.fromkeys(frontier, level))
+    return depths
 
 
 def _load_nodes(run: Tx, q: Callable[[str], str], uids: Iterable[str]) -> dict[str, Node]:

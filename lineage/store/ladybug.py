@@ -12,7 +12,7 @@ import ladybug
 
 from lineage import cypher
 from lineage.errors import InvalidInput, ReadOnlyViolation, StoreUnavailable
-from lineage.store.base import MAX_DEPTH, LineageStore, RawResult, Row, Tx, validate_depth
+from lineage.store.base import MAX_DEPTH, LineageStore, RawResult, Row, Tx
 
 T = TypeVar("T")
 
@@ -76,14 +76,6 @@ class LadybugStore(LineageStore):
         # LadybugDB already rolls back a transaction in which a statement failed.
         with contextlib.suppress(RuntimeError):
             self._connection().execute("ROLLBACK")
-
-    def _reach(self, uid: str, direction: str, depth: int, cutoff: str) -> dict[str, int]:
-        # An UNWIND of a frontier joins by scanning the node table here, so a level-per-query search
-        # costs a scan per level; the engine's own breadth-first search costs one query in all.
-        validate_depth(depth - 1)
-        query = self._q(f"{direction}_reach").replace("{max_depth}", str(depth))
-        rows = self._read(query, {"uid": uid, "as_of": cutoff})
-        return {uid: 0, **{row["uid"]: row["depth"] for row in rows if row["uid"] != uid}}
 
     def _raw_read(self, text: str, params: Mapping[str, Any], limit: int, timeout: float) -> RawResult:
         conn = self._connection()

@@ -34,7 +34,11 @@ class Neo4jStore(LineageStore):
         self.url = f"{uri}?database={database}"
         self.database = database
         try:
-            self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password))
+            # Server notices ("constraint already exists", "property run does not exist yet") are noise
+            # for queries that are fixed and tested; left on, the driver logs them at every call.
+            self._driver = neo4j.GraphDatabase.driver(
+                uri, auth=(user, password), notifications_min_severity="OFF"
+            )
         except (DriverError, ValueError) as exc:
             raise StoreUnavailable(f"invalid Neo4j URL {uri}: {_first_line(exc)}") from None
         try:
