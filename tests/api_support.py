@@ -23,7 +23,9 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from lineage.api.auth import TokenSet
-from lineage.model import Subgraph
+from lineage.ingest.batches import merge, run_batch
+from lineage.model import Batch, Node, NodeKind, Subgraph
+from lineage.model import Run as ModelRun
 from lineage.store.base import LineageStore, RawResult, Row, Tx
 
 T = TypeVar("T")
@@ -191,3 +193,24 @@ class TcpProxy:
         finally:
             with contextlib.suppress(OSError):
                 sink.shutdown(socket.SHUT_WR)
+
+
+def wide_lineage(features: int, datasets_per_feature: int, name: str = "wide") -> tuple[Batch, str]:
+    """A model trained on ``features`` features, each extracted from its own datasets by its own run:
+    an upstream subgraph of ``1 + features * (1 + datasets_per_feature)`` nodes, two hops deep, in
+    which every node but the datasets has a producing run. ``name`` prefixes every name, so several
+    such graphs fit in one store. Returns the batch and the model's uid."""
+    extracted = []
+    feature_nodes = []
+    for f in range(features):
+        feature = Node(kind=NodeKind.FEATURE, name=f"{name}_feature_{f}", version="1", owner="bench")
+        datasets = [
+            Node(kind=NodeKind.DATASET, name=f"{name}_table_{f}_{d}", version="1", checksum=f"sha256:{f}-{d}")
+            for d in range(datasets_per_feature)
+        ]
+        run = ModelRun(uid=f"{name}-extract-{f}", name="extract", code_version="git:abc", status="COMPLETE")
+        extracted.append(run_batch(run, datasets, [feature]))
+        feature_nodes.append(feature)
+    model = Node(kind=NodeKind.MODEL, name=name, version="1", metadata={"auc": 0.9})
+    train = ModelRun(uid=f"{name}-train", name="train", code_version="git:abc", parameters={"depth": 6})
+    return merge(*extracted, run_batch(train, feature_nodes, [model])), model.uid

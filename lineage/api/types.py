@@ -1,17 +1,27 @@
 """The GraphQL object types of the lineage graph, and the traversal every one of them shares.
 
 ``LineageNode`` is the hot type: a 5,000-node subgraph resolves its scalar fields 50,000+ times, so
-they are plain fields (strawberry hands them to graphql-core without a resolver wrapper). Only the
-fields that need the store have resolvers, and those go through the per-request DataLoaders, so a list
-of nodes asking for ``producedBy`` costs one store call, not one per node.
+they are plain fields (strawberry hands them to graphql-core without a resolver wrapper), and ``kind``
+holds the enum's plain value, which graphql-core maps to its name by dictionary look-up. Only the fields
+that need the store have resolvers, and they never cost a store call per node:
+
+- a traversal looks at what its query selects and, when its nodes ask for ``producedBy`` or
+  ``versions``, fetches those for the whole subgraph in the same thread-pool call (two or three store
+  queries); the resolvers then answer synchronously from what was fetched, so graphql-core completes
+  the list without an asyncio task per node;
+- anywhere else (``node``, a run's inputs, a page of ``nodes``) the resolvers go through the
+  per-request DataLoaders, one store call per batch.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import strawberry
 from starlette.concurrency import run_in_threadpool
+from strawberry.types.nodes import SelectedField, Selection
 
 from lineage import model
 from lineage.api.context import Context
@@ -39,16 +49,21 @@ class LineageNode:
     metadata: JSON = strawberry.field(description="Free-form JSON object.")
     input_digest: str | None = strawberry.field(description="Predictions: the digest of the inputs.")
     output: JSON | None = strawberry.field(description="Predictions: the output value.")
+    prefetched: strawberry.Private[Prefetched | None] = None
 
+    # Synchronous on purpose: a prefetched answer is returned as it is; otherwise the coroutine that
+    # loads it is returned, and graphql-core awaits it like any awaitable result.
     @strawberry.field(description="The run that produced this version (the first recorded, if several).")
-    async def produced_by(self, info: Info) -> Run | None:
-        run = await info.context.loaders.produced_by.load(self.uid)
-        return None if run is None else Run.from_model(run)
+    def produced_by(self, info: Info) -> Run | None:
+        if self.prefetched is not None and self.prefetched.runs is not None:
+            return self.prefetched.runs.get(self.uid)
+        return _load_producing_run(info, self.uid)  # type: ignore[return-value]
 
     @strawberry.field(description="Every version of this name, oldest recorded first (this one included).")
-    async def versions(self, info: Info) -> list[LineageNode]:
-        history = await info.context.loaders.versions.load((NodeKind(self.kind), self.name))
-        return [LineageNode.from_model(n) for n in history]
+    def versions(self, info: Info) -> list[LineageNode]:
+        if self.prefetched is not None and self.prefetched.versions is not None:
+            return self.prefetched.versions.get((self.kind, self.name), [])
+        return _load_versions(info, NodeKind(self.kind), self.name)  # type: ignore[return-value]
 
     @strawberry.field(description="What this version was derived from.")
     async def upstream(
@@ -71,10 +86,10 @@ class LineageNode:
         return await traverse(info, "downstream", self.uid, depth, kinds, as_of)
 
     @classmethod
-    def from_model(cls, node: model.Node) -> LineageNode:
+    def from_model(cls, node: model.Node, prefetched: Prefetched | None = None) -> LineageNode:
         return cls(
             uid=strawberry.ID(node.uid),
-            kind=node.kind,
+            kind=node.kind.value,  # type: ignore[arg-type]  # the value: see the module docstring
             name=node.name,
             version=node.version,
             checksum=node.checksum,
@@ -86,7 +101,18 @@ class LineageNode:
             metadata=dict(node.metadata),
             input_digest=node.input_digest,
             output=node.output,
+            prefetched=prefetched,
         )
+
+
+async def _load_producing_run(info: Info, uid: str) -> Run | None:
+    run = await info.context.loaders.produced_by.load(uid)
+    return None if run is None else Run.from_model(run)
+
+
+async def _load_versions(info: Info, kind: NodeKind, name: str) -> list[LineageNode]:
+    history = await info.context.loaders.versions.load((kind, name))
+    return [LineageNode.from_model(n) for n in history]
 
 
 @strawberry.type(description="An activity that read some node versions and produced others.")
@@ -132,7 +158,7 @@ class Run:
             environment=dict(run.environment),
             started_at=as_datetime(run.started_at),
             ended_at=as_datetime(run.ended_at),
-            status=run.status,
+            status=None if run.status is None else run.status.value,  # type: ignore[arg-type]
             user=run.user,
             parent_uid=None if run.parent is None else strawberry.ID(run.parent),
             recorded_at=as_datetime(run.recorded_at),
@@ -164,10 +190,11 @@ class Subgraph:
     truncated: bool = strawberry.field(description="The depth bound cut the traversal off.")
 
     @classmethod
-    def from_model(cls, graph: model.Subgraph) -> Subgraph:
-        nodes = [LineageNode.from_model(n) for n in graph.nodes]
+    def from_model(cls, graph: model.Subgraph, prefetched: Prefetched | None = None) -> Subgraph:
+        nodes = [LineageNode.from_model(n, prefetched) for n in graph.nodes]
+        root = nodes[0] if nodes and nodes[0].uid == graph.root.uid else None
         return cls(
-            root=nodes[0] if nodes and nodes[0].uid == graph.root.uid else LineageNode.from_model(graph.root),
+            root=root or LineageNode.from_model(graph.root, prefetched),
             nodes=nodes,
             edges=[
                 LineageEdge(
@@ -190,11 +217,68 @@ async def traverse(
     kinds: list[NodeKind] | None,
     as_of: str | None,
 ) -> Subgraph:
-    """One traversal is one store call, whatever the size of the answer."""
+    """One traversal is one store call, whatever the size of the answer; what its nodes ask for is
+    fetched with it, in bulk."""
     context = info.context
     context.check_depth(depth)
     parse_uid(uid)
     context.count_traversal()
     walk = context.store.upstream if direction == "upstream" else context.store.downstream
-    graph = await run_in_threadpool(lambda: walk(uid, depth=depth, kinds=kinds or None, as_of=as_of))
-    return Subgraph.from_model(graph)
+    wanted = _asked_of_nodes(info.selected_fields)
+
+    def work() -> tuple[model.Subgraph, Prefetched | None]:
+        graph = walk(uid, depth=depth, kinds=kinds or None, as_of=as_of)
+        return graph, prefetch(context.store, graph.nodes, wanted)
+
+    graph, prefetched = await run_in_threadpool(work)
+    return Subgraph.from_model(graph, prefetched)
+
+
+@dataclass(frozen=True)
+class Prefetched:
+    """Nested answers fetched for a whole subgraph; ``None`` where the query did not ask."""
+
+    runs: Mapping[str, Run] | None  # node uid -> the run that produced it
+    versions: Mapping[tuple[str, str], list[LineageNode]] | None  # (kind value, name) -> versions
+
+
+PREFETCHABLE = frozenset({"producedBy", "versions"})
+
+
+def prefetch(store: Any, nodes: Sequence[model.Node], wanted: set[str]) -> Prefetched | None:
+    """Blocking: call it in the thread pool."""
+    if not wanted:
+        return None
+    runs = None
+    if "producedBy" in wanted:
+        run_of = store.produced_by(n.uid for n in nodes)
+        found = {uid: Run.from_model(r) for uid, r in store.get_runs(set(run_of.values())).items()}
+        runs = {node: found[run] for node, run in run_of.items() if run in found}
+    versions = None
+    if "versions" in wanted:
+        history = store.versions_of((n.kind, n.name) for n in nodes)
+        versions = {
+            (k.value, name): [LineageNode.from_model(n) for n in h] for (k, name), h in history.items()
+        }
+    return Prefetched(runs=runs, versions=versions)
+
+
+def _asked_of_nodes(selected: Iterable[Selection]) -> set[str]:
+    """Which prefetchable fields the query selects on the nodes (or root) of this subgraph."""
+    asked: set[str] = set()
+    for field in _fields(selected):  # the traversal field itself
+        for part in _fields(field.selections):
+            if part.name in ("nodes", "root"):
+                asked |= {f.name for f in _fields(part.selections)} & PREFETCHABLE
+    return asked
+
+
+def _fields(selections: Iterable[Selection]) -> list[SelectedField]:
+    """The fields of a selection set, looking through fragments."""
+    found = []
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            found.append(selection)
+        else:
+            found += _fields(selection.selections)
+    return found
