@@ -11,6 +11,7 @@ from typing import Any
 import attr
 import pytest
 from gql import GraphQLRequest
+from openlineage.client import OpenLineageClient
 from openlineage.client.event_v2 import InputDataset, Job, OutputDataset, Run, RunEvent, RunState
 from openlineage.client.facet_v2 import (
     DatasetFacet,
@@ -23,7 +24,7 @@ from openlineage.client.facet_v2 import (
 from lineage.api.app import create_app
 from lineage.api.settings import Settings
 from lineage.store import LineageStore
-from tests.api_support import gql_client, openlineage_client, serving
+from tests.api_support import RW_TOKEN, TOKENS, gql_client, openlineage_client, serving
 
 PRODUCER = "https://example.com/pipelines/churn"
 JOBS = "airflow://prod"
@@ -320,3 +321,19 @@ def test_sending_the_pipeline_again_changes_nothing(
         )
     )
     assert list(store.export_records()) == before
+
+
+def test_a_client_configured_the_way_integrations_are(
+    store: LineageStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Airflow, Spark and dbt integrations configure the client from OPENLINEAGE_URL and
+    OPENLINEAGE_API_KEY; so does this one, against a server that requires tokens."""
+    run_id = str(uuid.uuid4())
+    with serving(create_app(Settings(tokens=TOKENS), store=store)) as url:
+        monkeypatch.setenv("OPENLINEAGE_URL", url)
+        monkeypatch.setenv("OPENLINEAGE_API_KEY", RW_TOKEN)
+        OpenLineageClient().emit(
+            event(RunState.COMPLETE, run_id, "nightly", "2026-05-02T01:00:00Z", outputs=[SCORES])
+        )
+    run = store.get_run(run_id)
+    assert run is not None and run.outputs == ("dataset:s3://lake/scores@2026-05-01",)
