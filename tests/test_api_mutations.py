@@ -220,9 +220,10 @@ def test_refused_predictions_write_nothing(
         "version": "1",
         "inputDigest": "d",
         "output": 1,
-        "features": change.pop("features", []),
+        "features": change.get("features", []),
     }
-    given = {"modelUid": "model:churn@1", "predictions": [prediction], **change}
+    given = {"modelUid": "model:churn@1", "predictions": [prediction]}
+    given.update((k, v) for k, v in change.items() if k != "features")
     problem = refused(session, RECORD_PREDICTIONS, input=given)
     assert problem["extensions"]["code"] == code
     assert message in problem["message"]

@@ -36,7 +36,7 @@ class NodeInput:
     output: JSON | None = None
 
     def content(self) -> dict[str, object]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "uid"}  # type: ignore[arg-type]
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "uid"}
 
 
 @strawberry.input(description="A run. Reporting a run again fills in what was unset and moves its status on.")
