@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import requests
-from openlineage.client.event_v2 import Job, OutputDataset, Run, RunEvent, RunState
+from openlineage.client.event_v2 import OutputDataset, RunState
 from openlineage.client.transport.http import HttpCompression, HttpConfig, HttpTransport
 from starlette.testclient import TestClient
 
@@ -19,6 +19,7 @@ from lineage.api.app import create_app
 from lineage.api.settings import Settings
 from lineage.store import LineageStore
 from tests.api_support import openlineage_client, serving
+from tests.test_openlineage_client import event
 from tests.test_openlineage_events import dataset, run_event
 
 ENDPOINT = "/api/v1/lineage"
@@ -121,52 +122,34 @@ def test_an_oversized_event_is_refused(store: LineageStore) -> None:
 
 
 def test_gzip_bodies_are_accepted_and_broken_ones_refused(client: TestClient, store: LineageStore) -> None:
-    event = run_event(str(uuid.uuid4()), outputs=[dataset("zipped")])
-    assert (
-        post(client, gzip.compress(json.dumps(event).encode()), **{"Content-Encoding": "gzip"}).status_code
-        == 201
-    )
+    body = json.dumps(run_event(str(uuid.uuid4()), outputs=[dataset("zipped")])).encode()
+    assert post(client, gzip.compress(body), **{"Content-Encoding": "gzip"}).status_code == 201
     broken = post(client, b"not gzip at all", **{"Content-Encoding": "gzip"})
     assert broken.status_code == 400
     assert broken.json()["error"].startswith("the body is not valid gzip")
-    assert post(client, json.dumps(event).encode(), **{"Content-Encoding": "br"}).status_code == 400
+    assert post(client, body, **{"Content-Encoding": "br"}).status_code == 400
     assert store.stats()["runs"] == 1
 
 
 def test_the_client_transport_with_gzip_compression(store: LineageStore) -> None:
     run_id = str(uuid.uuid4())
-    event = RunEvent(
-        eventType=RunState.COMPLETE,
-        eventTime="2026-05-01T08:00:00Z",
-        run=Run(runId=run_id),
-        job=Job(namespace="scheduler", name="compressed"),
-        outputs=[OutputDataset(namespace="s3://lake", name="out")],
-        producer="https://example.com/p",
+    compressed = event(
+        RunState.COMPLETE,
+        run_id,
+        "compressed",
+        "2026-05-01T08:00:00Z",
+        outputs=[OutputDataset("s3://lake", "out")],
     )
     with serving(create_app(store=store)) as url:
-        HttpTransport(HttpConfig(url=url, compression=HttpCompression.GZIP)).emit(event)
+        HttpTransport(HttpConfig(url=url, compression=HttpCompression.GZIP)).emit(compressed)
     run = store.get_run(run_id)
     assert run is not None and run.outputs == (f"dataset:s3://lake/out@{run_id}",)
 
 
 def test_the_client_sees_a_refusal_as_an_http_error(store: LineageStore) -> None:
     run_id = str(uuid.uuid4())
-    client_event = RunEvent(
-        eventType=RunState.START,
-        eventTime="2026-05-01T08:00:00Z",
-        run=Run(runId=run_id),
-        job=Job(namespace="scheduler", name="first-name"),
-        producer="https://example.com/p",
-    )
-    renamed = RunEvent(
-        eventType=RunState.COMPLETE,
-        eventTime="2026-05-01T09:00:00Z",
-        run=Run(runId=run_id),
-        job=Job(namespace="scheduler", name="second-name"),
-        producer="https://example.com/p",
-    )
     with serving(create_app(store=store)) as url:
         client = openlineage_client(url, retries=False)
-        client.emit(client_event)
+        client.emit(event(RunState.START, run_id, "first-name", "2026-05-01T08:00:00Z"))
         with pytest.raises(requests.HTTPError, match="409"):
-            client.emit(renamed)
+            client.emit(event(RunState.COMPLETE, run_id, "second-name", "2026-05-01T09:00:00Z"))

@@ -7,6 +7,8 @@ start.
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from starlette.concurrency import run_in_threadpool
 
@@ -14,10 +16,23 @@ from lineage import impact as domain
 from lineage.api.impact import ImpactReport
 from lineage.api.pagination import NodeConnection
 from lineage.api.scalars import DateTime, NodeKind
-from lineage.api.types import DEFAULT_DEPTH, Info, LineageNode, Run, Subgraph, traverse
+from lineage.api.types import DEFAULT_DEPTH, Direction, Info, LineageNode, Run, Subgraph, traverse
 from lineage.model import parse_uid
 
 DEFAULT_PAGE = 50
+
+
+def _traversal(direction: Direction, description: str) -> Any:
+    async def resolve(
+        info: Info,
+        uid: strawberry.ID,
+        depth: int = DEFAULT_DEPTH,
+        kinds: list[NodeKind] | None = None,
+        as_of: DateTime | None = None,
+    ) -> Subgraph:
+        return await traverse(info, direction, uid, depth, kinds, as_of)
+
+    return strawberry.field(resolver=resolve, description=description)
 
 
 @strawberry.type
@@ -43,27 +58,8 @@ class Query:
         )
         return NodeConnection.from_model(page)
 
-    @strawberry.field(description="What uid was derived from, up to depth hops.")
-    async def upstream(
-        self,
-        info: Info,
-        uid: strawberry.ID,
-        depth: int = DEFAULT_DEPTH,
-        kinds: list[NodeKind] | None = None,
-        as_of: DateTime | None = None,
-    ) -> Subgraph:
-        return await traverse(info, "upstream", uid, depth, kinds, as_of)
-
-    @strawberry.field(description="What was derived from uid, up to depth hops.")
-    async def downstream(
-        self,
-        info: Info,
-        uid: strawberry.ID,
-        depth: int = DEFAULT_DEPTH,
-        kinds: list[NodeKind] | None = None,
-        as_of: DateTime | None = None,
-    ) -> Subgraph:
-        return await traverse(info, "downstream", uid, depth, kinds, as_of)
+    upstream: Subgraph = _traversal("upstream", "What uid was derived from, up to depth hops.")
+    downstream: Subgraph = _traversal("downstream", "What was derived from uid, up to depth hops.")
 
     @strawberry.field(
         description="The shortest lineage chain from fromUid to toUid, in either direction; null when "

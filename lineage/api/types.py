@@ -34,6 +34,21 @@ Direction = Literal["upstream", "downstream"]
 DEFAULT_DEPTH = 10
 
 
+def _traversal_of_node(direction: Direction, description: str) -> Any:
+    """The ``upstream`` or ``downstream`` field of a node: the same traversal as the query's."""
+
+    async def resolve(
+        self: LineageNode,
+        info: Info,
+        depth: int = DEFAULT_DEPTH,
+        kinds: list[NodeKind] | None = None,
+        as_of: DateTime | None = None,
+    ) -> Subgraph:
+        return await traverse(info, direction, self.uid, depth, kinds, as_of)
+
+    return strawberry.field(resolver=resolve, description=description)
+
+
 @strawberry.type(description="One immutable version of a dataset, feature, model or prediction.")
 class LineageNode:
     uid: strawberry.ID = strawberry.field(description="kind:name@version")
@@ -65,25 +80,8 @@ class LineageNode:
             return self.prefetched.versions.get((self.kind, self.name), [])
         return _load_versions(info, NodeKind(self.kind), self.name)  # type: ignore[return-value]
 
-    @strawberry.field(description="What this version was derived from.")
-    async def upstream(
-        self,
-        info: Info,
-        depth: int = DEFAULT_DEPTH,
-        kinds: list[NodeKind] | None = None,
-        as_of: DateTime | None = None,
-    ) -> Subgraph:
-        return await traverse(info, "upstream", self.uid, depth, kinds, as_of)
-
-    @strawberry.field(description="What was derived from this version.")
-    async def downstream(
-        self,
-        info: Info,
-        depth: int = DEFAULT_DEPTH,
-        kinds: list[NodeKind] | None = None,
-        as_of: DateTime | None = None,
-    ) -> Subgraph:
-        return await traverse(info, "downstream", self.uid, depth, kinds, as_of)
+    upstream: Subgraph = _traversal_of_node("upstream", "What this version was derived from.")
+    downstream: Subgraph = _traversal_of_node("downstream", "What was derived from this version.")
 
     @classmethod
     def from_model(cls, node: model.Node, prefetched: Prefetched | None = None) -> LineageNode:
