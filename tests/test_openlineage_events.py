@@ -210,3 +210,21 @@ def test_malformed_events_name_the_field_at_fault(change: dict[str, Any], field:
         parse_event(payload)
     assert caught.value.field == field
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize("end", ["COMPLETE", "FAIL", "ABORT"])
+def test_a_terminal_state_stands_whatever_arrives_after_it(store: LineageStore, end: str) -> None:
+    run_id = new_id()
+    for event_type, at in (
+        (end, "2026-05-01T09:00:00Z"),
+        ("START", "2026-05-01T08:00:00Z"),
+        ("RUNNING", None),
+    ):
+        record(store, run_event(run_id, event_type, **({"at": at} if at else {})))
+    run = store.get_run(run_id)
+    assert run is not None
+    assert (run.status, run.started_at, run.ended_at) == (
+        end,
+        "2026-05-01T08:00:00.000000Z",
+        "2026-05-01T09:00:00.000000Z",
+    )
