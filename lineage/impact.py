@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from lineage.model import Node, NodeKind
+from lineage.model import Node, NodeKind, Subgraph
 from lineage.store.base import LineageStore
 
 DEPLOYED_STAGES = frozenset({"production", "prod", "deployed"})
@@ -49,8 +49,12 @@ class ImpactReport:
 
 def impact(store: LineageStore, uid: str, *, depth: int = 10) -> ImpactReport:
     """Everything downstream of ``uid`` (the root itself excluded), grouped by kind, nearest first."""
-    graph = store.downstream(uid, depth=depth)
-    affected = tuple(n for n in graph.nodes if n.uid != uid)
+    return impact_of(store, store.downstream(uid, depth=depth))
+
+
+def impact_of(store: LineageStore, graph: Subgraph) -> ImpactReport:
+    """The impact report of a downstream subgraph already in hand (the graph page draws the same one)."""
+    affected = tuple(n for n in graph.nodes if n.uid != graph.root.uid)
     counts = Counter(n.kind for n in affected)
     versions = store.versions_of((n.kind, n.name) for n in affected)
     names = tuple(

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from lineage.errors import InvalidInput
-from lineage.impact import ImpactReport, impact
+from lineage.impact import ImpactReport, impact_of
 from lineage.model import Edge, Node, NodeKind, Run
 from lineage.store.base import LineageStore
 from lineage.viz.query import GraphQuery
@@ -88,11 +88,14 @@ def build_view(store: LineageStore, query: GraphQuery, *, max_nodes: int = DEFAU
     depths: dict[str, int] = {}
     sides: dict[str, str] = {}
     truncated = False
+    report = None
     # The kinds filter is applied here, not by the store, so that a hidden node's neighbours can still
     # be linked through it; otherwise "datasets only" would draw a row of unconnected boxes.
     for direction in query.directions:
         traverse = store.upstream if direction == "upstream" else store.downstream
         graph = traverse(query.uid, depth=query.depth)
+        if query.view == "impact" and direction == "downstream":
+            report = impact_of(store, graph)
         truncated = truncated or graph.truncated
         for node in graph.nodes:
             nodes.setdefault(node.uid, node)
@@ -129,7 +132,7 @@ def build_view(store: LineageStore, query: GraphQuery, *, max_nodes: int = DEFAU
         truncated=truncated,
         runs=store.get_runs(run_uids),
         produced_by=produced_by,
-        impact=impact(store, query.uid, depth=query.depth) if query.view == "impact" else None,
+        impact=report,
         max_nodes=max_nodes,
     )
 
