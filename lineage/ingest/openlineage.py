@@ -313,9 +313,9 @@ def record_event(store: LineageStore, event: RunEvent) -> Recorded:
 
 def complete_edges(store: LineageStore, run_uid: str, *, seen: set[tuple[str, str]]) -> tuple[Run, int]:
     """Each event writes the edges between the datasets it can see: its own and those the run held when
-    it was read. Two events of one run racing each other can each miss the other's datasets; the later
-    one to get here sees both (its write came first), so it writes the missing edges. ``seen`` is what
-    the caller's batch accounted for; returns the run as stored and how many edges were added."""
+    it was read. Two events of one run racing each other can each miss the other's datasets; whichever
+    reads the run here last sees both writes, and writes the missing edges. ``seen`` is what the
+    caller's batch accounted for; returns the run as stored and how many edges were added."""
     run = store.get_run(run_uid)
     assert run is not None  # just written
     if not _links(run) - seen:
