@@ -90,6 +90,21 @@ def parse_time(text: str) -> str:
         raise InvalidInput(f"invalid time {text!r}: expected ISO 8601, e.g. 2026-01-31T12:00:00Z") from None
 
 
+_STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
+
+
+def _normalised_times(record: object, *names: str) -> None:
+    """Bring the named time fields of a frozen dataclass to the stored form; values read back from a
+    store are in that form already, and the check for it is cheap next to parsing."""
+    for name in names:
+        value = getattr(record, name)
+        if value is not None and not _STORED_TIME.fullmatch(value):
+            try:
+                object.__setattr__(record, name, parse_time(value))
+            except InvalidInput as exc:
+                raise InvalidInput(f"{name}: {exc}") from None
+
+
 def now() -> str:
     return format_time(datetime.now(UTC))
 
@@ -132,6 +147,7 @@ class Node:
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", NodeKind(self.kind))
         parse_uid(self.uid)  # validates name and version
+        _normalised_times(self, "created_at", "recorded_at")
         if not isinstance(self.metadata, Mapping):
             raise InvalidInput(f"{self.uid}: metadata must be a JSON object")
 
@@ -227,6 +243,7 @@ class Run:
                 ) from None
         for uid in (*self.inputs, *self.outputs):
             parse_uid(uid)
+        _normalised_times(self, "started_at", "ended_at", "recorded_at")
         object.__setattr__(self, "inputs", tuple(dict.fromkeys(self.inputs)))
         object.__setattr__(self, "outputs", tuple(dict.fromkeys(self.outputs)))
 
@@ -328,6 +345,7 @@ class Edge:
         parse_uid(self.target)
         if self.source == self.target:
             raise InvalidInput(f"edge {self.source} -> {self.target}: a node cannot derive from itself")
+        _normalised_times(self, "recorded_at")
 
     @property
     def key(self) -> tuple[str, str]:

@@ -10,7 +10,7 @@ import strawberry
 
 from lineage.api.types import LineageNode
 from lineage.model import NodePage
-from lineage.store.base import _encode_cursor
+from lineage.store.base import encode_cursor
 
 
 @strawberry.type
@@ -35,8 +35,6 @@ class NodeConnection:
     def from_model(cls, page: NodePage) -> NodeConnection:
         return cls(
             total_count=page.total,
-            edges=[
-                NodeEdge(node=LineageNode.from_model(n), cursor=_encode_cursor(n.uid)) for n in page.nodes
-            ],
+            edges=[NodeEdge(node=LineageNode.from_model(n), cursor=encode_cursor(n.uid)) for n in page.nodes],
             page_info=PageInfo(has_next_page=page.has_next, end_cursor=page.end_cursor),
         )

@@ -17,23 +17,14 @@ from typing import Any, NewType
 import strawberry
 from strawberry.scalars import JSON
 
-from lineage.errors import InvalidInput
 from lineage.model import NodeKind, RunStatus, parse_time
 
 DateTime = NewType("DateTime", str)
-_STORED_LENGTH = len("2026-02-01T08:00:00.000000Z")
 
 
 def as_datetime(value: str | None) -> DateTime | None:
-    """A stored time in the answer form. Stores stamp that form themselves; times a writer supplied
-    (a run's start, a prediction's creation) may have been stored as given, so those are normalised
-    here. The check for the stored form is cheap, because a large subgraph has thousands of times."""
-    if value is None or (len(value) == _STORED_LENGTH and value.endswith("Z")):
-        return None if value is None else DateTime(value)
-    try:
-        return DateTime(parse_time(value))
-    except InvalidInput:
-        return DateTime(value)  # unreadable as a time: shown as stored rather than hidden
+    """A stored time in the answer form (the model keeps every time in that form)."""
+    return None if value is None else DateTime(value)
 
 
 def _parse_datetime(value: Any) -> str:

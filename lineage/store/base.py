@@ -130,11 +130,11 @@ class LineageStore(ABC):
             raise InvalidInput(f"page size {first} out of range: 1 to {MAX_PAGE}")
         filters = {"kind": NodeKind(kind).value if kind else "", "search": (search or "").lower()}
         rows = self._read(
-            self._q("list_nodes"), {**filters, "after": _decode_cursor(after), "limit": first + 1}
+            self._q("list_nodes"), {**filters, "after": decode_cursor(after), "limit": first + 1}
         )
         nodes = tuple(Node.from_record(row["n"]) for row in rows[:first])
         total = self._read(self._q("count_nodes"), filters)[0]["total"]
-        end = _encode_cursor(nodes[-1].uid) if nodes else None
+        end = encode_cursor(nodes[-1].uid) if nodes else None
         return NodePage(nodes=nodes, total=total, has_next=len(rows) > first, end_cursor=end)
 
     def versions(self, kind: NodeKind, name: str) -> list[Node]:
@@ -475,11 +475,11 @@ def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[list[T]]:
         yield list(items[start : start + size])
 
 
-def _encode_cursor(uid: str) -> str:
+def encode_cursor(uid: str) -> str:
     return base64.urlsafe_b64encode(uid.encode()).decode()
 
 
-def _decode_cursor(cursor: str | None) -> str:
+def decode_cursor(cursor: str | None) -> str:
     if not cursor:
         return ""
     try:

@@ -37,7 +37,12 @@ class Neo4jStore(LineageStore):
             # Server notices ("constraint already exists", "property run does not exist yet") are noise
             # for queries that are fixed and tested; left on, the driver logs them at every call.
             self._driver = neo4j.GraphDatabase.driver(
-                uri, auth=(user, password), notifications_min_severity="OFF"
+                uri,
+                auth=(user, password),
+                notifications_min_severity="OFF",
+                # The driver retries a failing transaction for 30 s by default; an API request should
+                # learn of an outage sooner than that.
+                max_transaction_retry_time=5.0,
             )
         except (DriverError, ValueError) as exc:
             raise StoreUnavailable(f"invalid Neo4j URL {uri}: {_first_line(exc)}") from None
