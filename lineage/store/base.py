@@ -219,7 +219,7 @@ class LineageStore(ABC):
         found = []
         for chunk in _chunks(frontier):
             for row in self._read(self._q(f"{direction}_step"), {"frontier": chunk, "as_of": cutoff}):
-                found.append(Edge(**row))
+                found.append(Edge.stored(**row))
         return found
 
     def _subgraph(

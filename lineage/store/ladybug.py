@@ -105,7 +105,7 @@ def plain(value: Any) -> Any:
     """LadybugDB returns nodes and relationships as dicts with internal ``_ID``/``_LABEL`` keys; the
     contract wants their properties only."""
     if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items() if not k.startswith("_")}
+        return {k: plain(v) if isinstance(v, dict | list) else v for k, v in value.items() if k[0] != "_"}
     if isinstance(value, list):
         return [plain(v) for v in value]
     return value
