@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
@@ -16,9 +16,12 @@ from rich.progress import Progress
 from rich.table import Table
 
 from lineage.errors import LineageError
-from lineage.model import Node, NodeKind, Subgraph
+from lineage.model import Node, NodeKind, Run, Subgraph
 from lineage.store import LineageStore, default_url, open_store
 from lineage.store.base import MAX_DEPTH
+
+if TYPE_CHECKING:
+    from lineage.audit import PredictionAudit
 
 F = TypeVar("F", bound=Callable[..., Any])
 console = Console()
@@ -52,7 +55,7 @@ def _errors_as_messages(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _store_command(name: str | None = None) -> Callable[[F], F]:
+def _store_command(name: str | None = None, **settings: Any) -> Callable[[F], F]:
     """A subcommand that receives the opened store as its first argument."""
 
     def decorate(function: F) -> F:
@@ -63,7 +66,7 @@ def _store_command(name: str | None = None) -> Callable[[F], F]:
             with open_store(url) as store:
                 return function(store, *args, **kwargs)
 
-        return main.command(name)(command)  # type: ignore[return-value]
+        return main.command(name, **settings)(command)  # type: ignore[return-value]
 
     return decorate
 
@@ -103,8 +106,14 @@ def _print_subgraph(graph: Subgraph, direction: str) -> None:
     click.echo(summary)
 
 
+TRAVERSAL_HELP = {
+    "upstream": "What UID was derived from: data, features, models, code.",
+    "downstream": "What was derived from UID: everything a change to it affects.",
+}
+
+
 def _traversal(direction: str) -> None:
-    @_store_command(direction)
+    @_store_command(direction, help=TRAVERSAL_HELP[direction])
     @click.argument("uid")
     @click.option("--depth", type=click.IntRange(1, MAX_DEPTH), default=10, show_default=True)
     @click.option("--kind", "kinds", type=KIND, multiple=True, help="Only nodes of this kind (repeatable).")
@@ -116,11 +125,6 @@ def _traversal(direction: str) -> None:
         traverse = store.upstream if direction == "upstream" else store.downstream
         graph = traverse(uid, depth=depth, kinds=[NodeKind(k) for k in kinds] or None, as_of=as_of)
         _print_json(subgraph_json(graph)) if as_json else _print_subgraph(graph, direction.capitalize())
-
-    command.__doc__ = {
-        "upstream": "What UID was derived from: data, features, models, code.",
-        "downstream": "What was derived from UID: everything a change to it affects.",
-    }[direction]
 
 
 _traversal("upstream")
@@ -156,6 +160,70 @@ def stats(store: LineageStore, as_json: bool) -> None:
     for what, count in counts.items():
         table.add_row(what, str(count))
     console.print(table)
+
+
+@_store_command()
+@click.argument("uid")
+@JSON_OPTION
+def audit(store: LineageStore, uid: str, as_json: bool) -> None:
+    """Which model version made prediction UID, from what, and can it be trusted."""
+    from lineage.audit import audit as audit_prediction
+
+    report = audit_prediction(store, uid)
+    if as_json:
+        _print_json(_audit_json(report))
+        return
+    made_by = report.made_by.uid if report.made_by else "no model recorded"
+    lines = [f"{report.prediction.uid}: made by {made_by}"]
+    if report.run:
+        lines.append(f"  logged by run {report.run.uid} ({report.run.name}, {report.run.code_version})")
+    lines += [f"  read {n.uid}" for n in report.inputs]
+    lines += [f"  chained from {n.uid}" for n in report.chained]
+    for use in report.models:
+        run = use.training_run
+        trained = (
+            f"run {run.uid} ({run.name}, {run.code_version}, {dict(run.parameters)})"
+            if run
+            else "unknown run"
+        )
+        lines.append(
+            f"  model {use.model.uid}: trained by {trained} on {len(use.trained_on)} upstream versions"
+        )
+        lines += [f"    superseded: {s.node.uid} -> {s.latest.uid}" for s in use.superseded]
+    lines += [
+        f"  skew: read {s.read.uid}, {s.model.uid} was trained on {s.trained_on.uid}" for s in report.skew
+    ]
+    lines.append("  reproducible" if report.reproducible else "  not reproducible:")
+    lines += [f"    {gap}" for gap in report.gaps]
+    click.echo("\n".join(lines))
+
+
+def _audit_json(report: PredictionAudit) -> dict[str, Any]:
+    def run_json(run: Run | None) -> dict[str, Any] | None:
+        return None if run is None else {**run.to_record(), "parameters": dict(run.parameters)}
+
+    return {
+        "prediction": node_json(report.prediction),
+        "made_by": report.made_by.uid if report.made_by else None,
+        "run": run_json(report.run),
+        "inputs": [n.uid for n in report.inputs],
+        "chained": [n.uid for n in report.chained],
+        "models": [
+            {
+                "model": use.model.uid,
+                "training_run": run_json(use.training_run),
+                "trained_on": [n.uid for n in use.trained_on],
+                "superseded": [{"node": s.node.uid, "latest": s.latest.uid} for s in use.superseded],
+            }
+            for use in report.models
+        ],
+        "skew": [
+            {"prediction": s.prediction.uid, "read": s.read.uid, "trained_on": s.trained_on.uid}
+            for s in report.skew
+        ],
+        "reproducible": report.reproducible,
+        "gaps": list(report.gaps),
+    }
 
 
 @_store_command()

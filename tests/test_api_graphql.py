@@ -318,6 +318,19 @@ def test_traversing_from_an_unknown_uid_is_not_found(client: TestClient, query: 
     assert problem["message"] == "no node model:nope@1"
 
 
+def test_audit_takes_a_prediction_and_names_what_else_it_got(client: TestClient) -> None:
+    query = '{ audit(predictionUid: "%s") { madeBy { uid } reproducible } }'
+    answer = ok(client.post("/graphql", json={"query": query % "prediction:credit_offer@c-1003-g2"}).json())
+    assert answer["audit"] == {"madeBy": {"uid": "model:credit_limit_model@2"}, "reproducible": True}
+    wrong_kind = error(client.post("/graphql", json={"query": query % "model:scoring_model@2"}).json())
+    assert (
+        wrong_kind["message"]
+        == "model:scoring_model@2 is a model, not a prediction: audit takes a prediction uid"
+    )
+    missing = error(client.post("/graphql", json={"query": query % "prediction:nope@1"}).json())
+    assert missing["extensions"]["code"] == "NOT_FOUND"
+
+
 def test_depth_beyond_the_store_cap_is_refused(client: TestClient) -> None:
     problem = error(graphql(client, f'{{ upstream(uid: "{LIMIT_MODEL}", depth: 51) {{ truncated }} }}'))
     assert problem["extensions"]["code"] == "BAD_USER_INPUT"

@@ -69,6 +69,17 @@ def test_path_prints_the_chain(demo_url: str) -> None:
     assert "not connected" in unconnected
 
 
+def test_audit_names_the_model_the_chain_and_what_was_superseded(demo_url: str) -> None:
+    output = lineage(demo_url, "audit", "prediction:credit_offer@c-1001-g1").output
+    assert output.splitlines()[0] == "prediction:credit_offer@c-1001-g1: made by model:credit_limit_model@1"
+    assert "chained from prediction:customer_score@c-1001-g1" in output
+    assert "superseded: dataset:customer_data@2026-01 -> dataset:customer_data@2026-04" in output
+    report = json.loads(lineage(demo_url, "audit", "prediction:credit_offer@c-1001-g2", "--json").output)
+    assert report["made_by"] == "model:credit_limit_model@2" and report["reproducible"] is True
+    refused = lineage(demo_url, "audit", "dataset:historic_data@2025")
+    assert refused.exit_code == 1 and "not a prediction" in refused.output
+
+
 def test_export_and_import_with_a_summary(demo_url: str, tmp_path: Path) -> None:
     target = tmp_path / "graph.jsonl"
     assert "exported 56 records" in lineage(demo_url, "export", str(target)).output

@@ -105,7 +105,25 @@ def _models_page(data: Data) -> None:
     assert page["pageInfo"] == {"hasNextPage": True, "endCursor": page["edges"][-1]["cursor"]}
 
 
+def _audit_an_offer(data: Data) -> None:
+    audit = data["audit"]
+    assert audit["madeBy"] == {"uid": "model:credit_limit_model@1"}
+    assert audit["chained"] == [{"uid": "prediction:customer_score@c-1001-g1", "output": {"score": 0.62}}]
+    models = {m["model"]["uid"]: m for m in audit["models"]}
+    assert set(models) == {"model:credit_limit_model@1", "model:scoring_model@1"}
+    assert models["model:scoring_model@1"]["trainingRun"]["parameters"] == {
+        "learning_rate": 0.1,
+        "n_estimators": 300,
+    }
+    superseded = {
+        (s["node"]["uid"], s["latest"]["uid"]) for s in models["model:scoring_model@1"]["superseded"]
+    }
+    assert ("dataset:customer_data@2026-01", "dataset:customer_data@2026-04") in superseded
+    assert (audit["skew"], audit["reproducible"], audit["gaps"]) == ([], True, [])
+
+
 CHECKS: dict[str, Callable[[Data], None]] = {
+    "audit_an_offer": _audit_an_offer,
     "what_fed_this_model": _what_fed_this_model,
     "impact_of_customer_data": _impact_of_customer_data,
     "offer_lineage": _offer_lineage,

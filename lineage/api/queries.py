@@ -12,7 +12,9 @@ from typing import Any
 import strawberry
 from starlette.concurrency import run_in_threadpool
 
+from lineage import audit as audits
 from lineage import impact as domain
+from lineage.api.audit import PredictionAudit
 from lineage.api.impact import ImpactReport
 from lineage.api.pagination import NodeConnection
 from lineage.api.scalars import DateTime, NodeKind
@@ -82,6 +84,16 @@ class Query:
         context.count_traversal()
         report = await run_in_threadpool(lambda: domain.impact(context.store, uid, depth=depth))
         return ImpactReport.from_model(report)
+
+    @strawberry.field(
+        description="A prediction's audit: the model version that made it, its inputs, chained models, what "
+        "they were trained on, superseded data, feature skew and whether it can be reproduced."
+    )
+    async def audit(self, info: Info, prediction_uid: strawberry.ID) -> PredictionAudit:
+        parse_uid(prediction_uid)
+        info.context.count_traversal()
+        report = await run_in_threadpool(audits.audit, info.context.store, prediction_uid)
+        return PredictionAudit.from_model(report)
 
     @strawberry.field(description="One run by uid; null when the store does not hold it.")
     async def run(self, info: Info, uid: strawberry.ID) -> Run | None:
