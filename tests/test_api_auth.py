@@ -144,3 +144,48 @@ def test_real_clients_send_their_tokens(store: LineageStore) -> None:
             assert runs == [{"uid": run_id}]
             with pytest.raises(TransportQueryError, match="read-only"):
                 session.execute(GraphQLRequest(RECORD))
+
+
+# --- browsers -----------------------------------------------------------------------------------------
+
+
+def test_a_browser_is_sent_to_sign_in_and_comes_back_with_read_access(demo_store: LineageStore) -> None:
+    page = "/graph/model:credit_limit_model@2?depth=2"
+    with TestClient(create_app(Settings(tokens=TOKENS), store=demo_store)) as browser:
+        asked = browser.get(page, headers={"Accept": "text/html"}, follow_redirects=False)
+        assert asked.status_code == 303
+        assert (
+            asked.headers["location"] == "/login?next=%2Fgraph%2Fmodel%3Acredit_limit_model%402%3Fdepth%3D2"
+        )
+        assert (
+            'value="/graph/model:credit_limit_model@2?depth=2"' in browser.get(asked.headers["location"]).text
+        )
+
+        wrong = browser.post("/login", data={"token": "x" * 20, "next": page}, follow_redirects=False)
+        assert wrong.status_code == 401 and "not valid" in wrong.text
+        assert "lineage_token" not in browser.cookies
+
+        signed_in = browser.post("/login", data={"token": RW_TOKEN, "next": page}, follow_redirects=False)
+        assert (signed_in.status_code, signed_in.headers["location"]) == (303, page)
+        cookie = signed_in.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=strict" in cookie
+        assert browser.get(page).status_code == 200
+        assert "errors" not in graphql(browser, '{ node(uid: "model:scoring_model@1") { uid } }')
+
+        # Even an rw token typed into the form gives the browser read access only.
+        refused = graphql(browser, RECORD)
+        assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        assert browser.post("/api/v1/lineage", json={}).status_code == 403
+        assert demo_store.get_node("dataset:x@1") is None
+
+
+def test_sign_in_never_redirects_off_the_server(demo_store: LineageStore) -> None:
+    with TestClient(create_app(Settings(tokens=TOKENS), store=demo_store)) as browser:
+        for target in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
+            answer = browser.post("/login", data={"token": RO_TOKEN, "next": target}, follow_redirects=False)
+            assert answer.headers["location"] == "/"
+
+
+def test_an_api_client_without_a_token_still_gets_401_not_a_redirect(client: TestClient) -> None:
+    answer = client.get("/graph/model:credit_limit_model@2", follow_redirects=False)
+    assert answer.status_code == 401

@@ -20,6 +20,7 @@ from starlette.routing import Route
 
 from lineage.api.auth import BearerAuthMiddleware
 from lineage.api.health import healthz
+from lineage.api.login import routes as login_routes
 from lineage.api.metrics import Metrics, MetricsMiddleware
 from lineage.api.openlineage import post_lineage
 from lineage.api.reconnect import ReconnectingStore
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, *, store: LineageStore | None =
             Route("/api/v1/lineage", post_lineage, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/metrics", metrics.render, methods=["GET"]),
+            *login_routes,
             *html_routes,
         ],
         middleware=[

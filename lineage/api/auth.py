@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, RedirectResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.permission import BasePermission
 
@@ -27,7 +28,8 @@ from lineage.errors import InvalidInput
 
 ACCESS_KEY = "lineage.access"
 MIN_TOKEN_LENGTH = 16
-PUBLIC_PATHS = frozenset({"/healthz"})
+PUBLIC_PATHS = frozenset({"/healthz", "/login"})
+SESSION_COOKIE = "lineage_token"
 
 
 class Access(StrEnum):
@@ -89,7 +91,9 @@ def _digest(token: str) -> bytes:
 class BearerAuthMiddleware:
     """Sets the access of every connection; refuses one without a valid token when tokens are set.
 
-    ``/healthz`` stays open so a load balancer can probe without a secret.
+    ``/healthz`` stays open so a load balancer can probe without a secret, and ``/login`` so a browser
+    can sign in. A browser's session cookie (see ``lineage.api.login``) grants read access at most; a
+    browser that has none is sent to ``/login`` instead of getting a 401 it cannot act on.
     """
 
     def __init__(self, app: ASGIApp, *, tokens: TokenSet | None) -> None:
@@ -105,17 +109,30 @@ class BearerAuthMiddleware:
         elif scope["path"] in PUBLIC_PATHS:
             access = Access.READ
         else:
-            access = self.tokens.access_for(Headers(scope=scope).get("authorization"))
+            access = self._access(scope)
         if access is None:
             await _refuse(scope, receive, send, present="authorization" in Headers(scope=scope))
             return
         scope[ACCESS_KEY] = access
         await self.app(scope, receive, send)
 
+    def _access(self, scope: Scope) -> Access | None:
+        assert self.tokens is not None
+        headers = Headers(scope=scope)
+        if "authorization" in headers:
+            return self.tokens.access_for(headers["authorization"])
+        session = HTTPConnection(scope).cookies.get(SESSION_COOKIE)
+        if session and self.tokens.access_for(f"Bearer {session}") is not None:
+            return Access.READ
+        return None
+
 
 async def _refuse(scope: Scope, receive: Receive, send: Send, *, present: bool) -> None:
     if scope["type"] == "websocket":
         await send({"type": "websocket.close", "code": 1008})
+        return
+    if not present and scope["method"] == "GET" and "text/html" in Headers(scope=scope).get("accept", ""):
+        await _login_redirect(scope["path"], scope.get("query_string", b"").decode())(scope, receive, send)
         return
     message = (
         "the bearer token is not valid"
@@ -126,6 +143,12 @@ async def _refuse(scope: Scope, receive: Receive, send: Send, *, present: bool) 
         {"error": message}, status_code=401, headers={"WWW-Authenticate": 'Bearer realm="lineage"'}
     )
     await response(scope, receive, send)
+
+
+def _login_redirect(path: str, query: str) -> RedirectResponse:
+    """A browser without a session goes to sign in, and comes back to the page it asked for."""
+    target = path + (f"?{query}" if query else "")
+    return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
 
 def access_of(connection: HTTPConnection) -> Access:
