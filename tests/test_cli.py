@@ -115,7 +115,13 @@ def test_errors_are_one_clear_line(demo_url: str, args: list[str], message: str)
 
 
 def test_a_bad_store_url_is_one_line_not_a_traceback(tmp_path: Path) -> None:
-    for url, message in [("mysql://x", "unknown store URL"), ("bolt://127.0.0.1:9", "cannot reach Neo4j")]:
+    cases = [
+        ("mysql://x", "unknown store URL"),
+        ("bolt://127.0.0.1:9", "cannot reach Neo4j"),
+        ("bolt://127.0.0.1:port", "malformed store URL"),
+        ("ladybug:///proc/no-such-dir/graph", "cannot open the embedded store"),
+    ]
+    for url, message in cases:
         result = lineage(url, "stats")
         assert result.exit_code == 1
         assert message in result.output and "Traceback" not in result.output

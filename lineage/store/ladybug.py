@@ -30,10 +30,10 @@ class LadybugStore(LineageStore):
     def __init__(self, *, path: Path) -> None:
         self.directory = path
         self.url = f"ladybug://{path}"
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             self._db = ladybug.Database(str(path))
-        except RuntimeError as exc:
+        except (RuntimeError, OSError) as exc:
             raise StoreUnavailable(f"cannot open the embedded store at {path}: {_first_line(exc)}") from None
         self._local = threading.local()
         self._write_lock = threading.Lock()

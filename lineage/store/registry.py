@@ -33,7 +33,11 @@ def open_store(url: str | None = None) -> LineageStore:
     """Open the store a URL names. Raises StoreUnavailable, in one line, for a bad URL or an unreachable
     server."""
     url = url or default_url()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise StoreUnavailable(f"malformed store URL {url!r}: {exc}") from None
     if parts.scheme == "ladybug":
         from lineage.store.ladybug import LadybugStore
 
@@ -48,7 +52,7 @@ def open_store(url: str | None = None) -> LineageStore:
         database = query.get("database", [os.environ.get("NEO4J_DATABASE", "neo4j")])[0]
         user = unquote(parts.username) if parts.username else os.environ.get("NEO4J_USER", "neo4j")
         password = unquote(parts.password) if parts.password else os.environ.get("NEO4J_PASSWORD", "")
-        address = f"{parts.scheme}://{parts.hostname or 'localhost'}:{parts.port or 7687}"
+        address = f"{parts.scheme}://{parts.hostname or 'localhost'}:{port or 7687}"
         return Neo4jStore(uri=address, user=user, password=password, database=database)
     schemes = ", ".join(("ladybug", *NEO4J_SCHEMES))
     raise StoreUnavailable(f"unknown store URL {url!r}: the scheme must be one of {schemes}")
