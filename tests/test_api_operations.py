@@ -45,6 +45,19 @@ def test_healthz_names_the_backend(store: LineageStore) -> None:
     assert response.json() == {"status": "ok", "store": {"backend": store.backend, "reachable": True}}
 
 
+def test_healthz_never_shows_a_password_from_the_store_url() -> None:
+    settings = Settings(store_url="bolt://neo4j:s3cret-pass@db:99999")
+    with TestClient(create_app(settings)) as client:
+        answer = client.get("/healthz")
+    assert answer.status_code == 503
+    assert "s3cret-pass" not in answer.text
+    assert answer.json()["store"] == {
+        "backend": "neo4j",
+        "reachable": False,
+        "error": answer.json()["store"]["error"],
+    }
+
+
 def test_metrics_count_requests_per_route_and_operation(store: LineageStore) -> None:
     with TestClient(create_app(store=store)) as client:
         for _ in range(3):

@@ -126,3 +126,10 @@ def test_a_bad_store_url_is_one_line_not_a_traceback(tmp_path: Path) -> None:
         assert result.exit_code == 1
         assert message in result.output and "Traceback" not in result.output
         assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_password_in_the_store_url_never_reaches_a_message() -> None:
+    for url in ("bolt://neo4j:s3cret-pass@db:99999", "bolt2://neo4j:s3cret-pass@db:7687"):
+        result = lineage(url, "stats")
+        assert result.exit_code == 1
+        assert "s3cret-pass" not in result.output and "neo4j:***@db" in result.output

@@ -37,13 +37,13 @@ def open_store(url: str | None = None) -> LineageStore:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise StoreUnavailable(f"malformed store URL {url!r}: {exc}") from None
+        raise StoreUnavailable(f"malformed store URL {redacted(url)!r}: {exc}") from None
     if parts.scheme == "ladybug":
         from lineage.store.ladybug import LadybugStore
 
         location = unquote(parts.netloc + parts.path)
         if not location:
-            raise StoreUnavailable(f"store URL {url!r} names no directory: use ladybug:///path/to/dir")
+            raise StoreUnavailable(f"store URL {redacted(url)!r} names no directory: use ladybug:///path/to/dir")
         return LadybugStore(path=Path(location).expanduser())
     if parts.scheme in NEO4J_SCHEMES:
         from lineage.store.neo4j import Neo4jStore
@@ -55,4 +55,14 @@ def open_store(url: str | None = None) -> LineageStore:
         address = f"{parts.scheme}://{parts.hostname or 'localhost'}:{port or 7687}"
         return Neo4jStore(uri=address, user=user, password=password, database=database)
     schemes = ", ".join(("ladybug", *NEO4J_SCHEMES))
-    raise StoreUnavailable(f"unknown store URL {url!r}: the scheme must be one of {schemes}")
+    raise StoreUnavailable(f"unknown store URL {redacted(url)!r}: the scheme must be one of {schemes}")
+
+
+def redacted(url: str) -> str:
+    """The URL with any password replaced, fit for messages, logs and /healthz."""
+    scheme, separator, rest = url.partition("://")
+    netloc, slash, path = rest.partition("/")
+    userinfo, at, host = netloc.rpartition("@")
+    if not separator or not at or ":" not in userinfo:
+        return url
+    return f"{scheme}://{userinfo.split(':', 1)[0]}:***@{host}{slash}{path}"

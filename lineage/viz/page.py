@@ -36,7 +36,9 @@ def render_graph_page(
 def render_view(view: GraphView, *, links: Links) -> str:
     query = view.query
     lineage_query = query.changed(view="lineage", direction="both") if query.view == "impact" else query
-    graph_links = {n.uid: links.graph(n.uid) for n in view.nodes}
+    # The impact panel names deployed models that the kinds filter or the cap may have left undrawn.
+    deployed = view.impact.deployed if view.impact else ()
+    graph_links = {n.uid: links.graph(n.uid) for n in (*view.nodes, *deployed)}
     data = build_network(
         view,
         graph_link=graph_links.__getitem__,
