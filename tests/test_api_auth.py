@@ -167,8 +167,9 @@ def test_a_browser_is_sent_to_sign_in_and_comes_back_with_read_access(demo_store
 
         signed_in = browser.post("/login", data={"token": RW_TOKEN, "next": page}, follow_redirects=False)
         assert (signed_in.status_code, signed_in.headers["location"]) == (303, page)
-        cookie = signed_in.headers["set-cookie"].lower()
-        assert "httponly" in cookie and "samesite=strict" in cookie
+        cookie = signed_in.headers["set-cookie"]
+        assert "httponly" in cookie.lower() and "samesite=strict" in cookie.lower()
+        assert RW_TOKEN not in cookie, "the browser keeps a read-only stand-in, never the token"
         assert browser.get(page).status_code == 200
         assert "errors" not in graphql(browser, '{ node(uid: "model:scoring_model@1") { uid } }')
 
@@ -177,6 +178,13 @@ def test_a_browser_is_sent_to_sign_in_and_comes_back_with_read_access(demo_store
         assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
         assert browser.post("/api/v1/lineage", json={}).status_code == 403
         assert demo_store.get_node("dataset:x@1") is None
+
+        # Behind a proxy that adds its own Basic credentials, the session still counts.
+        assert browser.get(page, headers={"Authorization": "Basic dXNlcjpwYXNz"}).status_code == 200
+        # A cookie holding the token itself (or anything else) is no session.
+        browser.cookies.clear()
+        browser.cookies.set("lineage_token", RW_TOKEN)
+        assert browser.get(page, headers={"Accept": "application/json"}).status_code == 401
 
 
 def test_sign_in_never_redirects_off_the_server(demo_store: LineageStore) -> None:

@@ -59,6 +59,13 @@ def test_an_event_is_recorded_and_the_answer_names_what_it_became(
         (b"{not json", None, "the body is not valid JSON"),
         (b"[1, 2]", None, "the event must be a JSON object"),
         (
+            json.dumps(run_event(str(uuid.uuid4()), outputs=[dataset("n")]))
+            .replace('"outputs"', '"x": NaN, "outputs"')
+            .encode(),
+            None,
+            "NaN is not a JSON number",
+        ),
+        (
             {
                 "eventTime": "2026-05-01T08:00:00Z",
                 "producer": "p",
@@ -124,9 +131,10 @@ def test_an_oversized_event_is_refused(store: LineageStore) -> None:
 def test_gzip_bodies_are_accepted_and_broken_ones_refused(client: TestClient, store: LineageStore) -> None:
     body = json.dumps(run_event(str(uuid.uuid4()), outputs=[dataset("zipped")])).encode()
     assert post(client, gzip.compress(body), **{"Content-Encoding": "gzip"}).status_code == 201
-    broken = post(client, b"not gzip at all", **{"Content-Encoding": "gzip"})
-    assert broken.status_code == 400
-    assert broken.json()["error"].startswith("the body is not valid gzip")
+    for bad in (b"not gzip at all", gzip.compress(body)[:-8], gzip.compress(body) + b"trailing"):
+        broken = post(client, bad, **{"Content-Encoding": "gzip"})
+        assert broken.status_code == 400
+        assert broken.json()["error"].startswith("the body is not valid gzip")
     assert post(client, body, **{"Content-Encoding": "br"}).status_code == 400
     assert store.stats()["runs"] == 1
 
@@ -153,3 +161,21 @@ def test_the_client_sees_a_refusal_as_an_http_error(store: LineageStore) -> None
         client.emit(event(RunState.START, run_id, "first-name", "2026-05-01T08:00:00Z"))
         with pytest.raises(requests.HTTPError, match="409"):
             client.emit(event(RunState.COMPLETE, run_id, "second-name", "2026-05-01T09:00:00Z"))
+
+
+def test_a_run_whose_events_together_fan_out_too_far_is_refused(
+    client: TestClient, store: LineageStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each event alone is small; the run they make is not, so the second event is refused whole."""
+    import lineage.ingest.batches
+
+    monkeypatch.setattr(lineage.ingest.batches, "MAX_EDGES_PER_RUN", 100)
+    run_id = str(uuid.uuid4())
+    wide_in = run_event(run_id, inputs=[dataset(f"in{i}") for i in range(20)], outputs=[dataset("out0")])
+    assert post(client, wide_in).status_code == 201
+    before = list(store.export_records())
+    wide_out = run_event(run_id, outputs=[dataset(f"out{i}") for i in range(1, 20)])
+    refused = post(client, wide_out)
+    assert refused.status_code == 400
+    assert "20 inputs x 20 outputs make more than 100" in refused.json()["error"]
+    assert list(store.export_records()) == before

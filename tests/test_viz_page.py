@@ -149,12 +149,11 @@ def test_impact_view_counts_every_kind_and_calls_out_deployed_and_latest(demo_st
     assert labels["model:scoring_model@1"] == "scoring_model\n1"
 
 
-@pytest.mark.parametrize("narrowing", [{"kinds": (NodeKind.DATASET,)}, {"max_nodes": 3}])
+@pytest.mark.parametrize(("kinds", "max_nodes"), [((NodeKind.DATASET,), None), ((), 3)])
 def test_impact_view_names_a_deployed_model_the_page_does_not_draw(
-    demo_store: LineageStore, narrowing: dict
+    demo_store: LineageStore, kinds: tuple[NodeKind, ...], max_nodes: int | None
 ) -> None:
-    max_nodes = narrowing.pop("max_nodes", None)
-    query = GraphQuery(uid="feature:purchase_analysis@2", view="impact", **narrowing)
+    query = GraphQuery(uid="feature:purchase_analysis@2", view="impact", kinds=kinds)
     page = render_graph_page(demo_store, query, links=SERVED, max_nodes=max_nodes)
     drawn = {n["id"] for n in embedded_data(page)["nodes"]}
     assert "model:credit_limit_model@2" not in drawn

@@ -42,11 +42,12 @@ class TokenSet:
     """The configured tokens, as digests with the access each grants."""
 
     entries: tuple[tuple[bytes, Access], ...]
+    sessions: tuple[bytes, ...] = ()
 
     @classmethod
     def parse(cls, text: str, origin: str) -> TokenSet:
         """Entries ``ro:<token>`` or ``rw:<token>``; ``origin`` names where they came from in errors."""
-        entries = []
+        entries, sessions = [], []
         lines = (line for line in text.splitlines() if not line.lstrip().startswith("#"))
         for number, entry in enumerate((e for line in lines for e in re.split(r"[\s,]+", line) if e), 1):
             access_text, colon, token = entry.partition(":")
@@ -57,19 +58,21 @@ class TokenSet:
                     f"entry {number} of {origin}: the token is shorter than {MIN_TOKEN_LENGTH} characters"
                 )
             entries.append((_digest(token), Access(access_text)))
-        return cls(tuple(entries))
+            sessions.append(_digest(session_value(token)))
+        return cls(tuple(entries), tuple(sessions))
 
     @classmethod
     def configured(cls, env_text: str, file: Path | None) -> TokenSet | None:
         """The tokens of ``LINEAGE_TOKENS`` and of the tokens file together; ``None`` when there are none."""
-        entries = cls.parse(env_text, "LINEAGE_TOKENS").entries
+        configured = cls.parse(env_text, "LINEAGE_TOKENS")
         if file is not None:
             try:
                 text = file.read_text(encoding="utf-8")
             except OSError as exc:
                 raise InvalidInput(f"cannot read the tokens file {file}: {exc.strerror}") from None
-            entries += cls.parse(text, f"tokens file {file}").entries
-        return cls(entries) if entries else None
+            from_file = cls.parse(text, f"tokens file {file}")
+            configured = cls(configured.entries + from_file.entries, configured.sessions + from_file.sessions)
+        return configured if configured.entries else None
 
     def access_for(self, authorization: str | None) -> Access | None:
         """The access an ``Authorization`` header grants, or ``None`` for a missing or unknown token."""
@@ -82,6 +85,20 @@ class TokenSet:
             if hmac.compare_digest(presented, digest):
                 granted = access
         return granted
+
+    def has_session(self, value: str) -> bool:
+        """Whether a browser's session cookie was issued for one of these tokens."""
+        presented = _digest(value)
+        found = False
+        for digest in self.sessions:  # no early exit, as above
+            found |= hmac.compare_digest(presented, digest)
+        return found
+
+
+def session_value(token: str) -> str:
+    """What a browser keeps instead of the token: derived from it, worth read access only, and no way
+    back to the token should the cookie leak from the browser or a proxy's log."""
+    return hashlib.sha256(b"lineage-session\0" + token.encode()).hexdigest()
 
 
 def _digest(token: str) -> bytes:
@@ -118,13 +135,12 @@ class BearerAuthMiddleware:
 
     def _access(self, scope: Scope) -> Access | None:
         assert self.tokens is not None
-        headers = Headers(scope=scope)
-        if "authorization" in headers:
-            return self.tokens.access_for(headers["authorization"])
+        authorization = Headers(scope=scope).get("authorization", "")
+        if authorization.lower().startswith("bearer "):
+            return self.tokens.access_for(authorization)
+        # Anything else (none, or a proxy's Basic credentials): a browser with a session reads.
         session = HTTPConnection(scope).cookies.get(SESSION_COOKIE)
-        if session and self.tokens.access_for(f"Bearer {session}") is not None:
-            return Access.READ
-        return None
+        return Access.READ if session and self.tokens.has_session(session) else None
 
 
 async def _refuse(scope: Scope, receive: Receive, send: Send, *, present: bool) -> None:
@@ -157,7 +173,7 @@ def access_of(connection: HTTPConnection) -> Access:
     return access
 
 
-WRITE_REFUSED = "this token is read-only: recording lineage needs a read-write (rw) token"
+WRITE_REFUSED = "this access is read-only: recording lineage needs a read-write (rw) bearer token"
 
 
 class CanWrite(BasePermission):

@@ -1,7 +1,8 @@
 """Sign-in for browsers, which cannot send a bearer header.
 
-``/login`` takes a token in a form and keeps it in a cookie (HttpOnly, SameSite=Strict, so no other
-site's page can make the browser send it). The cookie grants read access only, whatever the token:
+``/login`` takes a token in a form and gives the browser a session cookie derived from it (HttpOnly,
+SameSite=Strict, so no other site's page can make the browser send it; see ``auth.session_value``).
+The cookie grants read access only, whatever the token:
 a browser session looks at lineage, and recording it stays with bearer tokens, so a forged form post
 could never write even if the cookie did travel.
 """
@@ -15,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from lineage.api.auth import SESSION_COOKIE
+from lineage.api.auth import SESSION_COOKIE, session_value
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>lineage-graph: sign in</title>
@@ -57,7 +58,7 @@ async def login(request: Request) -> Response:
     response = RedirectResponse(next_path, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
-        token,
+        session_value(token),
         httponly=True,
         samesite="strict",
         secure=request.url.scheme == "https",

@@ -9,7 +9,6 @@ writing to a server running without tokens); 503 when the store is down.
 
 from __future__ import annotations
 
-import gzip
 import json
 import zlib
 from typing import Any
@@ -19,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from lineage.api.auth import WRITE_REFUSED, Access, access_of
-from lineage.errors import Conflict
+from lineage.errors import Conflict, InvalidInput, NotFound
 from lineage.ingest.openlineage import EventError, parse_event, record_event
 
 
@@ -41,6 +40,10 @@ async def post_lineage(request: Request) -> JSONResponse:
         recorded = await run_in_threadpool(record_event, request.app.state.store, event)
     except Conflict as exc:
         return _error(409, str(exc))
+    except NotFound as exc:
+        return _error(404, str(exc))
+    except InvalidInput as exc:
+        return _error(400, str(exc))
     run = recorded.run
     return JSONResponse(
         {
@@ -71,19 +74,27 @@ async def _body(request: Request, limit: int) -> bytes:
 
 def _decode(body: bytes, encoding: str, limit: int) -> Any:
     if encoding.strip().lower() == "gzip":
+        inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
         try:
             # Bounded, so a small gzip bomb cannot expand into gigabytes.
-            body = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS).decompress(body, limit + 1)
-        except (zlib.error, gzip.BadGzipFile) as exc:
+            body = inflater.decompress(body, limit + 1)
+        except zlib.error as exc:
             raise EventError(None, f"the body is not valid gzip: {exc}") from None
         if len(body) > limit:
             raise _TooLarge
+        if not inflater.eof or inflater.unused_data:
+            raise EventError(None, "the body is not valid gzip: truncated, or followed by other data")
     elif encoding.strip() not in ("", "identity"):
         raise EventError(None, f"unsupported Content-Encoding {encoding!r}: gzip or none")
     try:
-        return json.loads(body)
+        return json.loads(body, parse_constant=_refuse_constant)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise EventError(None, f"the body is not valid JSON: {exc}") from None
+
+
+def _refuse_constant(name: str) -> None:
+    # Python's json reads NaN and Infinity, which JSON does not have and no store can keep.
+    raise EventError(None, f"the body is not valid JSON: {name} is not a JSON number")
 
 
 def _error(status: int, message: str, *, field: str | None = None) -> JSONResponse:

@@ -13,6 +13,18 @@ from typing import Any
 from lineage.errors import InvalidInput
 from lineage.model import Batch, Edge, Node, NodeKind, Run, parse_uid
 
+MAX_EDGES_PER_RUN = 100_000
+"""A run's outputs each derive from each of its inputs; past this many pairs one write would be huge."""
+
+
+def check_fan_out(run_uid: str, inputs: int, outputs: int) -> None:
+    """Refuse a run whose inputs x outputs would exceed MAX_EDGES_PER_RUN edges."""
+    if inputs * outputs > MAX_EDGES_PER_RUN:
+        raise InvalidInput(
+            f"run {run_uid}: {inputs} inputs x {outputs} outputs make more than {MAX_EDGES_PER_RUN} "
+            "DERIVED_FROM edges; split the run into steps"
+        )
+
 
 def run_batch(run: Run, inputs: Sequence[Node | str], outputs: Sequence[Node]) -> Batch:
     """A run with its input and output nodes: every output DERIVED_FROM every input, through the run.
@@ -21,6 +33,7 @@ def run_batch(run: Run, inputs: Sequence[Node | str], outputs: Sequence[Node]) -
     """
     input_uids = [i if isinstance(i, str) else i.uid for i in inputs]
     output_uids = [o.uid for o in outputs]
+    check_fan_out(run.uid, len(input_uids), len(output_uids))
     return Batch(
         nodes=(*(i for i in inputs if isinstance(i, Node)), *outputs),
         runs=(replace(run, inputs=(*run.inputs, *input_uids), outputs=(*run.outputs, *output_uids)),),

@@ -36,13 +36,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lineage.errors import InvalidInput
+from lineage.ingest.batches import MAX_EDGES_PER_RUN, check_fan_out
 from lineage.model import Batch, Edge, Node, NodeKind, Run, RunStatus, parse_time
 from lineage.store.base import LineageStore
 
 FACET = "lineageGraph"
 UNVERSIONED = "unversioned"
 EVENT_TYPES = ("START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER")
-MAX_EDGES_PER_EVENT = 100_000
 
 
 class EventError(InvalidInput):
@@ -121,10 +121,10 @@ def parse_event(payload: Any) -> RunEvent:
     )
     inputs = _datasets(event, "inputs", None)
     outputs = _datasets(event, "outputs", run_id)
-    if len(inputs) * len(outputs) > MAX_EDGES_PER_EVENT:
+    if len(inputs) * len(outputs) > MAX_EDGES_PER_RUN:
         raise EventError(
             "outputs",
-            f"{len(inputs)} inputs x {len(outputs)} outputs make more than {MAX_EDGES_PER_EVENT} edges",
+            f"{len(inputs)} inputs x {len(outputs)} outputs make more than {MAX_EDGES_PER_RUN} edges",
         )
     return RunEvent(run=run, inputs=inputs, outputs=outputs)
 
@@ -372,6 +372,7 @@ def _cross_edges(run: Run, stored: Run, new: Run | None = None) -> tuple[Edge, .
     that involve something ``new`` names (the others are recorded already)."""
     outputs = dict.fromkeys((*stored.outputs, *run.outputs))
     inputs = dict.fromkeys((*stored.inputs, *run.inputs))
+    check_fan_out(run.uid, len(inputs), len(outputs))  # the run's events together, not each alone
     fresh = set(new.inputs) | set(new.outputs) if new else None
     return tuple(
         Edge(source=o, target=i, run=run.uid)

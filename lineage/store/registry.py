@@ -43,7 +43,9 @@ def open_store(url: str | None = None) -> LineageStore:
 
         location = unquote(parts.netloc + parts.path)
         if not location:
-            raise StoreUnavailable(f"store URL {redacted(url)!r} names no directory: use ladybug:///path/to/dir")
+            raise StoreUnavailable(
+                f"store URL {redacted(url)!r} names no directory: use ladybug:///path/to/dir"
+            )
         return LadybugStore(path=Path(location).expanduser())
     if parts.scheme in NEO4J_SCHEMES:
         from lineage.store.neo4j import Neo4jStore

@@ -60,7 +60,7 @@ class GraphQuery:
                 values[name] = params[name][-1].strip().lower()
         if params.get("depth"):
             text = params["depth"][-1].strip()
-            if not text.isdigit():
+            if not (text.isascii() and text.isdigit()):
                 raise InvalidInput(f"depth {text!r} is not a whole number from 1 to {MAX_DEPTH}")
             values["depth"] = int(text)
         values["kinds"] = parse_kinds(params.get("kinds", ()))

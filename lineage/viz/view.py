@@ -27,7 +27,7 @@ def max_nodes_from_environment() -> int:
     text = os.environ.get(MAX_NODES_VARIABLE, "").strip()
     if not text:
         return DEFAULT_MAX_NODES
-    if not text.isdigit() or int(text) < 1:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
         raise InvalidInput(f"{MAX_NODES_VARIABLE}={text!r}: expected a whole number of nodes, at least 1")
     return int(text)
 
