@@ -75,8 +75,7 @@ def audit(store: LineageStore, uid: str) -> PredictionAudit:
     graph = store.upstream(uid, depth=MAX_DEPTH)
     nodes = {n.uid: n for n in graph.nodes}
     parents = _parents(graph.edges)
-    produced_by = store.produced_by(nodes)
-    runs = store.get_runs(set(produced_by.values()))
+    produced_by = store.producing_runs(nodes)
     latest = _latest_versions(store, nodes.values())
 
     made_by = {
@@ -84,21 +83,21 @@ def audit(store: LineageStore, uid: str) -> PredictionAudit:
     }
     chained = tuple(n for n in graph.nodes if n.kind is NodeKind.PREDICTION and n.uid != uid)
     models = tuple(
-        _model_use(n, _upstream_of(n.uid, parents), nodes, runs.get(produced_by.get(n.uid, "")), latest)
+        _model_use(n, _upstream_of(n.uid, parents), nodes, produced_by.get(n.uid), latest)
         for n in graph.nodes
         if n.kind is NodeKind.MODEL
     )
     return PredictionAudit(
         prediction=graph.root,
         made_by=made_by[uid],
-        run=runs.get(produced_by.get(uid, "")),
+        run=produced_by.get(uid),
         inputs=tuple(
             nodes[p] for p in sorted(parents[uid]) if nodes[p].kind in (NodeKind.FEATURE, NodeKind.DATASET)
         ),
         chained=chained,
         models=models,
         skew=tuple(_skew(graph, parents, made_by, models)),
-        gaps=tuple(_gaps(graph, produced_by, runs)),
+        gaps=tuple(_gaps(graph, produced_by.values())),
     )
 
 
@@ -171,16 +170,13 @@ def _skew(
                 )
 
 
-def _gaps(graph: Subgraph, produced_by: Mapping[str, str], runs: Mapping[str, Run]) -> Iterable[str]:
+def _gaps(graph: Subgraph, runs: Iterable[Run]) -> Iterable[str]:
     """What stands between this prediction and a reproduction of it."""
     for node in graph.nodes:
         if node.kind is NodeKind.DATASET and not node.checksum:
             yield f"{node.uid} has no checksum: its content cannot be verified"
-    for run_uid in sorted(set(produced_by.values())):
-        run = runs.get(run_uid)
-        if run is None:
-            continue
+    for run in sorted({r.uid: r for r in runs}.values(), key=lambda r: r.uid):
         if not run.code_version:
-            yield f"run {run_uid} ({run.name}) records no code version"
+            yield f"run {run.uid} ({run.name}) records no code version"
         elif run.code_dirty:
-            yield f"run {run_uid} ({run.name}) ran uncommitted code ({run.code_version}, dirty)"
+            yield f"run {run.uid} ({run.name}) ran uncommitted code ({run.code_version}, dirty)"

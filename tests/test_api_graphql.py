@@ -382,8 +382,8 @@ def test_too_many_traversals_in_one_request_are_refused(demo_store: LineageStore
     assert 1 <= counting.traversals <= 5
     messages = {e["message"] for e in answer["errors"]}
     assert messages == {
-        "this request asks for more than 5 traversals (upstream, downstream, impact or path); ask for fewer "
-        "in one request"
+        "this request asks for more than 5 traversals (upstream, downstream, impact, audit or path); "
+        "ask for fewer in one request"
     }
 
 

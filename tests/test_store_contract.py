@@ -407,3 +407,14 @@ def test_raw_cypher_stops_at_its_timeout(store: LineageStore) -> None:
         )
     assert time.perf_counter() - started < 20
     assert store.cypher("RETURN 1 AS one").rows == [{"one": 1}], "the store is usable after a timeout"
+
+
+def test_producing_runs_come_whole_for_many_nodes_at_once(demo_store: LineageStore) -> None:
+    runs = demo_store.producing_runs(
+        ["model:scoring_model@1", "feature:purchase_analysis@2", "dataset:historic_data@2025"]
+    )
+    assert {uid: run.uid for uid, run in runs.items()} == {
+        "model:scoring_model@1": "run-train-scoring-1",
+        "feature:purchase_analysis@2": "run-features-2",
+    }
+    assert runs["model:scoring_model@1"].parameters == {"learning_rate": 0.1, "n_estimators": 300}

@@ -73,7 +73,6 @@ def create_app(settings: Settings | None = None, *, store: LineageStore | None =
     )
     app.state.store = served
     app.state.settings = settings
-    app.state.metrics = metrics
     return app
 
 

@@ -41,16 +41,8 @@ class Loaders:
     def __init__(self, store: LineageStore) -> None:
         self.node: DataLoader[str, Node | None] = _loader(store.get_nodes, None)
         self.run: DataLoader[str, Run | None] = _loader(store.get_runs, None)
-        self.produced_by: DataLoader[str, Run | None] = _loader(
-            lambda uids: _producing_runs(store, uids), None
-        )
+        self.produced_by: DataLoader[str, Run | None] = _loader(store.producing_runs, None)
         self.versions: DataLoader[tuple[NodeKind, str], list[Node]] = _loader(store.versions_of, [])
-
-
-def _producing_runs(store: LineageStore, uids: list[str]) -> dict[str, Run]:
-    run_of = store.produced_by(uids)
-    runs = store.get_runs(set(run_of.values()))
-    return {uid: runs[run] for uid, run in run_of.items() if run in runs}
 
 
 @dataclass
@@ -84,5 +76,5 @@ class Context:
         if self.traversals > self.settings.max_traversals:
             raise InvalidInput(
                 f"this request asks for more than {self.settings.max_traversals} traversals "
-                "(upstream, downstream, impact or path); ask for fewer in one request"
+                "(upstream, downstream, impact, audit or path); ask for fewer in one request"
             )

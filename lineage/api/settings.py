@@ -26,7 +26,7 @@ class Settings:
         max_query_depth: the deepest GraphQL selection nesting accepted (introspection not counted).
         max_tokens: the most GraphQL tokens in one document.
         max_aliases: the most aliases in one document (each alias can be a whole traversal).
-        max_traversals: the most traversals (upstream, downstream, impact, path) one request may run.
+        max_traversals: the most traversals (upstream, downstream, impact, audit, path) one request may run.
         max_predictions: the most predictions one ``recordPredictions`` call may carry.
         max_body_bytes: the largest OpenLineage event body accepted, after decompression.
         tokens: bearer tokens; ``None`` turns auth off.

@@ -249,9 +249,11 @@ def prefetch(store: Any, nodes: Sequence[model.Node], wanted: set[str]) -> Prefe
         return None
     runs = None
     if "producedBy" in wanted:
-        run_of = store.produced_by(n.uid for n in nodes)
-        found = {uid: Run.from_model(r) for uid, r in store.get_runs(set(run_of.values())).items()}
-        runs = {node: found[run] for node, run in run_of.items() if run in found}
+        by_uid: dict[str, Run] = {}  # one answer object per run, however many nodes it produced
+        runs = {
+            node: by_uid.setdefault(run.uid, Run.from_model(run))
+            for node, run in store.producing_runs(n.uid for n in nodes).items()
+        }
     versions = None
     if "versions" in wanted:
         history = store.versions_of((n.kind, n.name) for n in nodes)

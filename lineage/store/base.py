@@ -171,6 +171,12 @@ class LineageStore(ABC):
                     found[row["uid"]] = key
         return {uid: run for uid, (_, run) in found.items()}
 
+    def producing_runs(self, uids: Iterable[str]) -> dict[str, Run]:
+        """The run that produced each node (see ``produced_by``), whole: two queries for any number."""
+        run_of = self.produced_by(uids)
+        runs = self.get_runs(set(run_of.values()))
+        return {uid: runs[run] for uid, run in run_of.items() if run in runs}
+
     def recent_runs(self, limit: int = 20) -> list[Run]:
         if not 1 <= limit <= MAX_PAGE:
             raise InvalidInput(f"limit {limit} out of range: 1 to {MAX_PAGE}")

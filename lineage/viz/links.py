@@ -24,10 +24,6 @@ class Links:
             raise InvalidInput(f"server URL {url!r}: expected http://host[:port][/prefix]")
         return cls(base=url.rstrip("/"))
 
-    @property
-    def live(self) -> bool:
-        return self.base is not None
-
     def home(self, **params: str) -> str | None:
         if self.base is None:
             return None
