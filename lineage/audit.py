@@ -5,7 +5,7 @@ trained on, with which code and parameters? Is any of that data superseded? Did 
 different version of a feature than its model was trained on? Can it be reproduced?
 
 Everything comes from one upstream traversal of the prediction (its whole history), the runs that
-produced those nodes, and the newest version of each name: four store calls, whatever the depth.
+produced those nodes, and the newest version of each name: three store calls, whatever the depth.
 """
 
 from __future__ import annotations
@@ -172,6 +172,8 @@ def _skew(
 
 def _gaps(graph: Subgraph, runs: Iterable[Run]) -> Iterable[str]:
     """What stands between this prediction and a reproduction of it."""
+    if graph.truncated:
+        yield f"its history is deeper than {MAX_DEPTH} hops: what lies beyond was not checked"
     for node in graph.nodes:
         if node.kind is NodeKind.DATASET and not node.checksum:
             yield f"{node.uid} has no checksum: its content cannot be verified"
