@@ -7,7 +7,7 @@ import pytest
 from lineage.audit import audit
 from lineage.errors import InvalidInput, NotFound
 from lineage.ingest.batches import Prediction, merge, predictions_batch, run_batch
-from lineage.model import Node, NodeKind, Run
+from lineage.model import Batch, Edge, Node, NodeKind, Run
 from lineage.store.base import LineageStore
 
 
@@ -81,3 +81,14 @@ def test_only_predictions_can_be_audited(demo_store: LineageStore) -> None:
         audit(demo_store, "model:scoring_model@1")
     with pytest.raises(NotFound):
         audit(demo_store, "prediction:nope@1")
+
+
+def test_a_history_deeper_than_the_depth_cap_is_a_gap(store: LineageStore) -> None:
+    chain = [Node(kind=NodeKind.DATASET, name=f"d{i}", version="1", checksum="sha256:x") for i in range(52)]
+    model = Node(kind=NodeKind.MODEL, name="m", version="1")
+    edges = [Edge(source=b.uid, target=a.uid) for a, b in zip(chain, chain[1:], strict=False)]
+    store.write(Batch(nodes=(*chain, model), edges=(*edges, Edge(source=model.uid, target=chain[-1].uid))))
+    store.write(predictions_batch(model.uid, [Prediction(name="p", version="1", input_digest="d", output=1)]))
+    report = audit(store, "prediction:p@1")
+    assert report.gaps == ("its history is deeper than 50 hops: what lies beyond was not checked",)
+    assert not report.reproducible
