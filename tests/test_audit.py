@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from lineage.audit import audit
@@ -86,7 +88,7 @@ def test_only_predictions_can_be_audited(demo_store: LineageStore) -> None:
 def test_a_history_deeper_than_the_depth_cap_is_a_gap(store: LineageStore) -> None:
     chain = [Node(kind=NodeKind.DATASET, name=f"d{i}", version="1", checksum="sha256:x") for i in range(52)]
     model = Node(kind=NodeKind.MODEL, name="m", version="1")
-    edges = [Edge(source=b.uid, target=a.uid) for a, b in zip(chain, chain[1:], strict=False)]
+    edges = [Edge(source=b.uid, target=a.uid) for a, b in itertools.pairwise(chain)]
     store.write(Batch(nodes=(*chain, model), edges=(*edges, Edge(source=model.uid, target=chain[-1].uid))))
     store.write(predictions_batch(model.uid, [Prediction(name="p", version="1", input_digest="d", output=1)]))
     report = audit(store, "prediction:p@1")
