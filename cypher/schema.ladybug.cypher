@@ -10,3 +10,7 @@ CREATE NODE TABLE IF NOT EXISTS Run(
 CREATE REL TABLE IF NOT EXISTS DERIVED_FROM(FROM Node TO Node, run STRING, recorded_at STRING);
 CREATE REL TABLE IF NOT EXISTS USED(FROM Run TO Node, recorded_at STRING);
 CREATE REL TABLE IF NOT EXISTS PRODUCED(FROM Run TO Node, recorded_at STRING);
+// A node per name ("kind:name") with an edge to each of its versions: the only way to look a name's
+// versions up by key, since LadybugDB indexes nothing but primary keys.
+CREATE NODE TABLE IF NOT EXISTS Name(key STRING PRIMARY KEY);
+CREATE REL TABLE IF NOT EXISTS VERSION(FROM Name TO Node);

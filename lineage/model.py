@@ -193,6 +193,31 @@ class Node:
         )
 
     @classmethod
+    def stored(cls, record: Mapping[str, Any]) -> Node:
+        """A node read back from a store, where it was validated on the way in. Traversals build
+        thousands of these, and validating each again cost more than reading it."""
+        node = object.__new__(cls)
+        output = record.get("output")
+        values = {
+            "kind": NodeKind(record["kind"]),
+            "name": record["name"],
+            "version": record["version"],
+            "checksum": record.get("checksum"),
+            "created_at": record.get("created_at"),
+            "recorded_at": record.get("recorded_at"),
+            "owner": record.get("owner"),
+            "source": record.get("source"),
+            "description": record.get("description"),
+            "metadata": json.loads(record.get("metadata") or "{}"),
+            "input_digest": record.get("input_digest"),
+            "output": None if output is None else json.loads(output),
+            "uid": record["uid"],
+        }
+        for name, value in values.items():
+            object.__setattr__(node, name, value)
+        return node
+
+    @classmethod
     def from_uid(cls, uid: str, **values: Any) -> Node:
         kind, name, version = parse_uid(uid)
         return cls(kind=kind, name=name, version=version, **values)

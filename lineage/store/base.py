@@ -38,6 +38,8 @@ T = TypeVar("T")
 
 MAX_DEPTH = 50
 MAX_PAGE = 1000
+MAX_LIMIT = 1_000_000
+_NO_LIMIT = 2**62
 CHUNK = 5000
 _END_OF_TIME = "9999"
 ProgressFn = Callable[[int, int], None]
@@ -108,7 +110,8 @@ class LineageStore(ABC):
 
     def get_node(self, uid: str) -> Node | None:
         parse_uid(uid)
-        return self.get_nodes([uid]).get(uid)
+        rows = self._read(self._q("node_by_uid"), {"uid": uid})
+        return Node.stored(rows[0]["n"]) if rows else None
 
     def get_nodes(self, uids: Iterable[str]) -> dict[str, Node]:
         """The stored nodes among ``uids``, by uid; unknown uids are simply absent."""
@@ -132,7 +135,7 @@ class LineageStore(ABC):
         rows = self._read(
             self._q("list_nodes"), {**filters, "after": decode_cursor(after), "limit": first + 1}
         )
-        nodes = tuple(Node.from_record(row["n"]) for row in rows[:first])
+        nodes = tuple(Node.stored(row["n"]) for row in rows[:first])
         total = self._read(self._q("count_nodes"), filters)[0]["total"]
         end = encode_cursor(nodes[-1].uid) if nodes else None
         return NodePage(nodes=nodes, total=total, has_next=len(rows) > first, end_cursor=end)
@@ -143,11 +146,11 @@ class LineageStore(ABC):
 
     def versions_of(self, names: Iterable[tuple[NodeKind, str]]) -> dict[tuple[NodeKind, str], list[Node]]:
         """Versions of many names in one query, each list oldest first."""
-        keys = [{"kind": NodeKind(k).value, "name": n} for k, n in dict.fromkeys(names)]
+        keys = [name_key(NodeKind(k), n) for k, n in dict.fromkeys(names)]
         result: dict[tuple[NodeKind, str], list[Node]] = defaultdict(list)
         for chunk in _chunks(keys):
             for row in self._read(self._q("versions"), {"names": chunk}):
-                node = Node.from_record(row["n"])
+                node = Node.stored(row["n"])
                 result[(node.kind, node.name)].append(node)
         return dict(result)
 
@@ -187,58 +190,110 @@ class LineageStore(ABC):
     # --- traversal --------------------------------------------------------------------------------
 
     def upstream(
-        self, uid: str, *, depth: int = 10, kinds: Iterable[NodeKind] | None = None, as_of: str | None = None
+        self,
+        uid: str,
+        *,
+        depth: int = 10,
+        kinds: Iterable[NodeKind] | None = None,
+        as_of: str | None = None,
+        limit: int | None = None,
     ) -> Subgraph:
-        """What ``uid`` was derived from, up to ``depth`` DERIVED_FROM hops."""
-        return self._traverse(uid, "upstream", depth, kinds, as_of)
+        """What ``uid`` was derived from, up to ``depth`` DERIVED_FROM hops and ``limit`` nodes besides
+        the root (nearest first)."""
+        return self._traverse(uid, "upstream", depth, kinds, as_of, limit)
 
     def downstream(
-        self, uid: str, *, depth: int = 10, kinds: Iterable[NodeKind] | None = None, as_of: str | None = None
+        self,
+        uid: str,
+        *,
+        depth: int = 10,
+        kinds: Iterable[NodeKind] | None = None,
+        as_of: str | None = None,
+        limit: int | None = None,
     ) -> Subgraph:
-        """What was derived from ``uid``, up to ``depth`` hops: what a change to it affects."""
-        return self._traverse(uid, "downstream", depth, kinds, as_of)
+        """What was derived from ``uid``, up to ``depth`` hops and ``limit`` nodes: what a change to it
+        affects."""
+        return self._traverse(uid, "downstream", depth, kinds, as_of, limit)
 
     def _traverse(
-        self, uid: str, direction: str, depth: int, kinds: Iterable[NodeKind] | None, as_of: str | None
+        self,
+        uid: str,
+        direction: str,
+        depth: int,
+        kinds: Iterable[NodeKind] | None,
+        as_of: str | None,
+        limit: int | None,
     ) -> Subgraph:
         validate_depth(depth)
+        validate_limit(limit)
         cutoff = parse_time(as_of) if as_of else _END_OF_TIME
         root = self.get_node(uid)
         if root is None:
             raise NotFound(f"no node {uid}")
         if root.recorded_at and root.recorded_at > cutoff:
             raise NotFound(f"node {uid} was recorded at {root.recorded_at}, after {cutoff}")
-        # The engine finds the candidates in one query (see cypher/*_reach.*.cypher); the edges among
-        # them, filtered by time, come in one more; distances are then a breadth-first search in memory.
-        # Going one hop past the bound tells whether the bound cut anything off.
-        bound = depth + 1
-        query = self._q(f"{direction}_reach").replace("{max_depth}", str(bound))
-        candidates = list(dict.fromkeys([uid, *(row["uid"] for row in self._read(query, {"uid": uid}))]))
-        edges = self._step(direction, candidates, cutoff)
-        reached = _distances(uid, edges, direction, bound)
-        depths = {u: d for u, d in reached.items() if d <= depth}
+        # Three queries whatever the depth, each anchored on the root's key or on the uids found: the
+        # engine's breadth-first search finds the nodes (nearest first, stopping at the limit), one
+        # query reads their parents' edges, and one probe looks a hop past the depth bound. Distances
+        # are then a breadth-first search in memory over the edges recorded by ``cutoff``.
+        found = self._reach(direction, uid, depth, limit)
+        cut_by_limit = limit is not None and len(found) > limit
+        nodes = {root.uid: root} | {
+            n.uid: n for n in found[:limit] if (n.recorded_at or "") <= cutoff
+        }
+        parents = [e for e in self._parents(nodes) if (e.recorded_at or "") <= cutoff]
+        edges = [e for e in parents if e.source in nodes and e.target in nodes]
+        depths = _distances(uid, edges, direction, depth)
         kept = [e for e in edges if e.source in depths and e.target in depths]
-        return self._subgraph(root, depths, kept, kinds, truncated=len(reached) > len(depths))
+        edge_cut = self._beyond(direction, depths, depth, parents, cutoff)
+        return self._subgraph(root, nodes, depths, kept, kinds, truncated=cut_by_limit or edge_cut)
 
-    def _step(self, direction: str, frontier: list[str], cutoff: str) -> list[Edge]:
-        """The DERIVED_FROM edges one hop from the frontier, recorded by ``cutoff``."""
-        found = []
-        for chunk in _chunks(frontier):
-            for row in self._read(self._q(f"{direction}_step"), {"frontier": chunk, "as_of": cutoff}):
-                found.append(Edge.stored(**row))
-        return found
+    def _reach(self, direction: str, uid: str, depth: int, limit: int | None) -> list[Node]:
+        """The nodes within ``depth`` hops, nearest first, one more than ``limit`` at most."""
+        query = self._q(f"{direction}_reach").replace("{max_depth}", str(depth))
+        bound = _NO_LIMIT if limit is None else limit + 1
+        return [Node.stored(row["n"]) for row in self._read(query, {"uid": uid, "limit": bound})]
+
+    def _parents(self, uids: Iterable[str]) -> list[Edge]:
+        """The DERIVED_FROM edges out of each node: what each was derived from."""
+        return self._parents_in(self._read, uids)
+
+    def _parents_in(self, run: Tx, uids: Iterable[str]) -> list[Edge]:
+        """``_parents`` through the store's reads or a write transaction alike."""
+        return [
+            Edge.stored(source=row["source"], target=row["target"], run=row["run"], recorded_at=row["recorded_at"])
+            for chunk in _chunks(list(uids))
+            for row in run(self._q("parents"), {"uids": chunk})
+            if row["target"] is not None
+        ]
+
+    def _beyond(
+        self, direction: str, depths: Mapping[str, int], depth: int, parents: Iterable[Edge], cutoff: str
+    ) -> bool:
+        """Whether anything lies one hop past the depth bound. Upstream, the parents already read say
+        so; downstream, a probe asks whether anything derives from the deepest nodes."""
+        deepest = [u for u, d in depths.items() if d == depth]
+        if not deepest:
+            return False
+        if direction == "upstream":
+            edge_of = set(deepest)
+            return any(e.source in edge_of and e.target not in depths for e in parents)
+        return any(
+            self._read(self._q("children_exist"), {"uids": chunk, "as_of": cutoff})
+            for chunk in _chunks(deepest)
+        )
 
     def _subgraph(
         self,
         root: Node,
+        nodes: Mapping[str, Node],
         depths: dict[str, int],
         edges: list[Edge],
         kinds: Iterable[NodeKind] | None,
         truncated: bool,
     ) -> Subgraph:
-        nodes = self.get_nodes(depths)
         wanted = {NodeKind(k) for k in kinds} if kinds else set(NodeKind)
-        keep = {u: n for u, n in nodes.items() if n.kind in wanted or u == root.uid}
+        keep = {u: nodes[u] for u in depths if nodes[u].kind in wanted or u == root.uid}
         kept_edges = tuple(e for e in edges if e.source in keep and e.target in keep)
         ordered = tuple(sorted(keep.values(), key=lambda n: (depths[n.uid], n.uid)))
         return Subgraph(
@@ -260,7 +315,7 @@ class LineageStore(ABC):
         for a, b, flip in ((source, target, False), (target, source, True)):
             rows = self._read(self._q("path"), {"source": a, "target": b})
             if rows:
-                nodes = [Node.from_record(record) for record in rows[0]["nodes"]]
+                nodes = [Node.stored(record) for record in rows[0]["nodes"]]
                 return nodes[::-1] if flip else nodes
         return None
 
@@ -300,7 +355,7 @@ class LineageStore(ABC):
                     "outputs": list(run.outputs),
                 }
         for uids in self._pages("page_nodes", "n"):
-            for edge in sorted(self._step("upstream", uids, _END_OF_TIME), key=lambda e: e.key):
+            for edge in sorted(self._parents(uids), key=lambda e: e.key):
                 yield {"type": "edge", **edge.to_record()}
 
     def _pages(self, query: str, column: str) -> Iterator[list[str]]:
@@ -315,6 +370,7 @@ class _BatchWriter:
     """One batch, inside one write transaction: check everything first, then write what is new."""
 
     def __init__(self, store: LineageStore, tx: Tx, progress: ProgressFn | None) -> None:
+        self.store = store
         self.q = store._q
         self.tx = tx
         self.progress = progress
@@ -327,7 +383,7 @@ class _BatchWriter:
         if missing:
             uid = missing[0]
             raise NotFound(f"{_referrer(batch, uid)} names unknown node {uid}; record it in the same batch")
-        new_edges = self._new_edges(batch.edges)
+        new_edges = self._new_edges(batch.edges, stored)
         runs_to_create, runs_to_update, new_links = self._merged_runs(batch.runs)
         self.total = len(new_nodes) + len(new_edges) + len(batch.runs)
 
@@ -356,11 +412,11 @@ class _BatchWriter:
                 )
         return new
 
-    def _new_edges(self, edges: Sequence[Edge]) -> list[Edge]:
-        stored: dict[tuple[str, str], str | None] = {}
-        for chunk in _chunks([{"source": e.source, "target": e.target} for e in edges]):
-            for row in self.tx(self.q("edges_between"), {"rows": chunk}):
-                stored[(row["source"], row["target"])] = row["run"]
+    def _new_edges(self, edges: Sequence[Edge], stored_nodes: Mapping[str, Node]) -> list[Edge]:
+        """The edges not stored yet. Only a node stored before this batch can have stored edges, so
+        only those nodes' parents are read."""
+        sources = list(dict.fromkeys(e.source for e in edges if e.source in stored_nodes))
+        stored = {e.key: e.run for e in self.store._parents_in(self.tx, sources)}
         for edge in edges:
             if edge.key in stored and stored[edge.key] != edge.run:
                 raise Conflict(
@@ -416,7 +472,7 @@ def _load_nodes(run: Tx, q: Callable[[str], str], uids: Iterable[str]) -> dict[s
     found = {}
     for chunk in _chunks(list(dict.fromkeys(uids))):
         for row in run(q("nodes_by_uid"), {"uids": chunk}):
-            node = Node.from_record(row["n"])
+            node = Node.stored(row["n"])
             found[node.uid] = node
     return found
 
@@ -436,6 +492,19 @@ def _load_runs(run: Tx, q: Callable[[str], str], uids: Iterable[str]) -> dict[st
         uid: Run.from_record(record, links["inputs"][uid], links["outputs"][uid])
         for uid, record in records.items()
     }
+
+
+def validate_limit(limit: int | None) -> None:
+    if limit is None:
+        return
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput(f"limit {limit!r} out of range: a whole number from 1 to {MAX_LIMIT}")
+
+
+def name_key(kind: NodeKind, name: str) -> dict[str, str]:
+    """The parameters that find a name's versions: kind and name, and the ``kind:name`` key LadybugDB
+    looks them up by."""
+    return {"kind": kind.value, "name": name, "key": f"{kind.value}:{name}"}
 
 
 def validate_depth(depth: int) -> None:

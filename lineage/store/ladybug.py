@@ -40,6 +40,13 @@ class LadybugStore(LineageStore):
         self._connections: list[ladybug.Connection] = []
         for statement in cypher.statements("schema", self.backend):
             self._connection().execute(statement)
+        self._index_names()
+
+    def _index_names(self) -> None:
+        """Give a store written before Name nodes existed its Name nodes, once."""
+        if self._read(self._q("first_name"), {}) or not self._read(self._q("first_node"), {}):
+            return
+        self._write(lambda tx: tx(self._q("index_names"), {}))
 
     def _connection(self) -> ladybug.Connection:
         conn = getattr(self._local, "conn", None)

@@ -64,7 +64,7 @@ class Neo4jStore(LineageStore):
 
     def _read(self, query: str, params: Mapping[str, Any]) -> list[Row]:
         def work(tx: neo4j.ManagedTransaction) -> list[Row]:
-            return [record.data() for record in tx.run(query, params)]
+            return _rows([record.data() for record in tx.run(query, params)])
 
         return self._guarded(lambda: self._execute(neo4j.READ_ACCESS, work))
 
@@ -104,6 +104,16 @@ class Neo4jStore(LineageStore):
 
     def close(self) -> None:
         self._driver.close()
+
+
+def _rows(records: list[Row]) -> list[Row]:
+    """The rows of a query. A query that would return many rows may return them as one list in a
+    single ``rows`` column instead: the driver handles one record with a list of thousands of maps
+    several times faster than thousands of records."""
+    if len(records) == 1 and list(records[0]) == ["rows"]:
+        rows: list[Row] = records[0]["rows"]
+        return rows
+    return records
 
 
 def _translate(exc: Neo4jError) -> Exception:

@@ -1,0 +1,3 @@
+// One node by its key: the anchor of every single-node look-up (a primary-key seek on both engines).
+MATCH (n:Node {uid: $uid})
+RETURN n
