@@ -14,3 +14,5 @@ CREATE REL TABLE IF NOT EXISTS PRODUCED(FROM Run TO Node, recorded_at STRING);
 // versions up by key, since LadybugDB indexes nothing but primary keys.
 CREATE NODE TABLE IF NOT EXISTS Name(key STRING PRIMARY KEY);
 CREATE REL TABLE IF NOT EXISTS VERSION(FROM Name TO Node);
+// Which of these layouts a store has been brought to (see LadybugStore._upgrade).
+CREATE NODE TABLE IF NOT EXISTS Meta(key STRING PRIMARY KEY, version INT64);

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from lineage.errors import StoreUnavailable
-from lineage.store.base import LineageStore, RawResult, Row, Tx
+from lineage.store.base import LineageStore, PlanStep, RawResult, Row, Tx
 from lineage.store.registry import NEO4J_SCHEMES, default_url, open_store
 
 T = TypeVar("T")
@@ -109,6 +109,9 @@ class ReconnectingStore(LineageStore):
 
     def _raw_read(self, text: str, params: Mapping[str, Any], limit: int, timeout: float) -> RawResult:
         return self._guarded(lambda store: store._raw_read(text, params, limit, timeout))
+
+    def _profile(self, query: str, params: Mapping[str, Any]) -> list[PlanStep]:
+        return self._guarded(lambda store: store._profile(query, params))
 
     def close(self) -> None:
         with self._open_lock:

@@ -46,6 +46,14 @@ ProgressFn = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
+class PlanStep:
+    """One operator of an executed query plan and how many rows it produced."""
+
+    operator: str
+    rows: int
+
+
+@dataclass(frozen=True)
 class RawResult:
     columns: list[str]
     rows: list[Row]
@@ -77,6 +85,11 @@ class LineageStore(ABC):
         """Run user-written Cypher in a transaction the database itself holds read-only."""
 
     @abstractmethod
+    def _profile(self, query: str, params: Mapping[str, Any]) -> list[PlanStep]:
+        """Run a query under the engine's profiler in a transaction that is rolled back, and return
+        each operator of its plan with the rows it produced: what the plan tests read."""
+
+    @abstractmethod
     def close(self) -> None:
         """Release connections and files. The store cannot be used afterwards."""
 
@@ -92,6 +105,10 @@ class LineageStore(ABC):
 
     def _q(self, name: str) -> str:
         return cypher.load(name, self.backend)
+
+    def _on_new_nodes(self, tx: Tx, rows: Sequence[Row]) -> None:  # noqa: B027 (a hook, empty by default)
+        """Called inside the write transaction after nodes are created (as ``rows`` of their stored
+        fields): a backend that keeps a look-up structure beside them updates it here."""
 
     # --- writing ------------------------------------------------------------------------------------
 
@@ -148,7 +165,7 @@ class LineageStore(ABC):
         """Versions of many names in one query, each list oldest first."""
         keys = [name_key(NodeKind(k), n) for k, n in dict.fromkeys(names)]
         result: dict[tuple[NodeKind, str], list[Node]] = defaultdict(list)
-        for chunk in _chunks(keys):
+        for chunk in chunks(keys):
             for row in self._read(self._q("versions"), {"names": chunk}):
                 node = Node.stored(row["n"])
                 result[(node.kind, node.name)].append(node)
@@ -167,7 +184,7 @@ class LineageStore(ABC):
         """The uid of the run that produced each node, for the nodes a run produced (the first run
         recorded, should several claim it)."""
         found: dict[str, tuple[str, str]] = {}
-        for chunk in _chunks(list(dict.fromkeys(uids))):
+        for chunk in chunks(list(dict.fromkeys(uids))):
             for row in self._read(self._q("produced_by"), {"uids": chunk}):
                 key = (row["recorded_at"] or "", row["run"])
                 if row["uid"] not in found or key < found[row["uid"]]:
@@ -261,8 +278,10 @@ class LineageStore(ABC):
     def _parents_in(self, run: Tx, uids: Iterable[str]) -> list[Edge]:
         """``_parents`` through the store's reads or a write transaction alike."""
         return [
-            Edge.stored(source=row["source"], target=row["target"], run=row["run"], recorded_at=row["recorded_at"])
-            for chunk in _chunks(list(uids))
+            Edge.stored(
+                source=row["source"], target=row["target"], run=row["run"], recorded_at=row["recorded_at"]
+            )
+            for chunk in chunks(list(uids))
             for row in run(self._q("parents"), {"uids": chunk})
             if row["target"] is not None
         ]
@@ -280,7 +299,7 @@ class LineageStore(ABC):
             return any(e.source in edge_of and e.target not in depths for e in parents)
         return any(
             self._read(self._q("children_exist"), {"uids": chunk, "as_of": cutoff})
-            for chunk in _chunks(deepest)
+            for chunk in chunks(deepest)
         )
 
     def _subgraph(
@@ -387,7 +406,9 @@ class _BatchWriter:
         runs_to_create, runs_to_update, new_links = self._merged_runs(batch.runs)
         self.total = len(new_nodes) + len(new_edges) + len(batch.runs)
 
-        self._run_chunks("create_nodes", [n.to_record() for n in new_nodes])
+        node_rows = [n.to_record() for n in new_nodes]
+        self._run_chunks("create_nodes", node_rows)
+        self.store._on_new_nodes(self.tx, node_rows)
         self._run_chunks("create_runs", [r.to_record() for r in runs_to_create])
         self._run_chunks("update_runs", [r.to_record() for r in runs_to_update])
         for side, rows in new_links.items():
@@ -443,7 +464,7 @@ class _BatchWriter:
         return create, update, new_links
 
     def _run_chunks(self, query: str, rows: list[Row], *, count: bool = True) -> None:
-        for chunk in _chunks(rows):
+        for chunk in chunks(rows):
             self.tx(self.q(query), {"rows": chunk})
             if count:
                 self.done += len(chunk)
@@ -470,7 +491,7 @@ def _distances(root: str, edges: Iterable[Edge], direction: str, bound: int) -> 
 def _load_nodes(run: Tx, q: Callable[[str], str], uids: Iterable[str]) -> dict[str, Node]:
     """Nodes by uid, through the store's reads or a write transaction alike."""
     found = {}
-    for chunk in _chunks(list(dict.fromkeys(uids))):
+    for chunk in chunks(list(dict.fromkeys(uids))):
         for row in run(q("nodes_by_uid"), {"uids": chunk}):
             node = Node.stored(row["n"])
             found[node.uid] = node
@@ -480,12 +501,12 @@ def _load_nodes(run: Tx, q: Callable[[str], str], uids: Iterable[str]) -> dict[s
 def _load_runs(run: Tx, q: Callable[[str], str], uids: Iterable[str]) -> dict[str, Run]:
     """Runs by uid with their input and output links, through reads or a write transaction alike."""
     records: dict[str, Row] = {}
-    for chunk in _chunks(list(dict.fromkeys(uids))):
+    for chunk in chunks(list(dict.fromkeys(uids))):
         for row in run(q("runs_by_uid"), {"uids": chunk}):
             records[row["r"]["uid"]] = row["r"]
     links: dict[str, dict[str, list[str]]] = {"inputs": defaultdict(list), "outputs": defaultdict(list)}
     for side, found in links.items():
-        for chunk in _chunks(list(records)):
+        for chunk in chunks(list(records)):
             for row in run(q(f"run_{side}"), {"uids": chunk}):
                 found[row["run"]].append(row["uid"])
     return {
@@ -545,7 +566,8 @@ def _referrer(batch: Batch, uid: str) -> str:
     return f"run {run.uid}"
 
 
-def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[list[T]]:
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[list[T]]:
+    """``items`` in lists of at most ``size``: the unit of one UNWIND statement."""
     for start in range(0, len(items), size):
         yield list(items[start : start + size])
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -12,9 +13,10 @@ import ladybug
 
 from lineage import cypher
 from lineage.errors import InvalidInput, ReadOnlyViolation, StoreUnavailable
-from lineage.store.base import MAX_DEPTH, LineageStore, RawResult, Row, Tx
+from lineage.store.base import MAX_DEPTH, LineageStore, PlanStep, RawResult, Row, Tx, chunks
 
 T = TypeVar("T")
+SCHEMA_VERSION = 2
 
 
 class LadybugStore(LineageStore):
@@ -40,13 +42,31 @@ class LadybugStore(LineageStore):
         self._connections: list[ladybug.Connection] = []
         for statement in cypher.statements("schema", self.backend):
             self._connection().execute(statement)
-        self._index_names()
+        self._upgrade()
 
-    def _index_names(self) -> None:
-        """Give a store written before Name nodes existed its Name nodes, once."""
-        if self._read(self._q("first_name"), {}) or not self._read(self._q("first_node"), {}):
+    def _upgrade(self) -> None:
+        """Bring a store written by an earlier release to the current layout, once: version 2 added the
+        Name nodes (a new store takes the same path with nothing to index)."""
+        if self._read(self._q("schema_version"), {}):
             return
-        self._write(lambda tx: tx(self._q("index_names"), {}))
+
+        def index_names(tx: Tx) -> None:
+            self._on_new_nodes(tx, tx(self._q("all_nodes"), {}))
+            tx(self._q("set_schema_version"), {"version": SCHEMA_VERSION})
+
+        self._write(index_names)
+
+    def _on_new_nodes(self, tx: Tx, rows: Sequence[Row]) -> None:
+        """Link new versions from their Name nodes, creating the names not seen before."""
+        keys = list(dict.fromkeys(f"{row['kind']}:{row['name']}" for row in rows))
+        existing = {
+            found["key"] for chunk in chunks(keys) for found in tx(self._q("names_by_key"), {"keys": chunk})
+        }
+        for chunk in chunks([key for key in keys if key not in existing]):
+            tx(self._q("create_names"), {"keys": chunk})
+        links = [{"key": f"{row['kind']}:{row['name']}", "uid": row["uid"]} for row in rows]
+        for chunk in chunks(links):
+            tx(self._q("link_versions"), {"rows": chunk})
 
     def _connection(self) -> ladybug.Connection:
         conn = getattr(self._local, "conn", None)
@@ -101,11 +121,48 @@ class LadybugStore(LineageStore):
             self._rollback()
         return RawResult(columns=columns, rows=rows[:limit], truncated=len(rows) > limit)
 
+    def _profile(self, query: str, params: Mapping[str, Any]) -> list[PlanStep]:
+        def profiled(tx: Tx) -> list[PlanStep]:
+            (row,) = tx(f"PROFILE {query}", params)
+            raise _RolledBack(_plan_steps(next(iter(row.values()))))
+
+        try:
+            self._write(profiled)
+        except _RolledBack as done:
+            return done.steps
+        raise AssertionError("unreachable: the profiled transaction always rolls back")
+
     def close(self) -> None:
         for conn in self._connections:
             conn.close()
         self._connections.clear()
         self._db.close()
+
+
+_OPERATOR = re.compile(r"([A-Z_]+)\[\d+\]")
+_ROWS = re.compile(r"NumOutputTuples: (\d+)")
+
+
+def _plan_steps(text: str) -> list[PlanStep]:
+    """The operators of a profile. The profiler draws the plan as a tree of boxes, siblings side by
+    side, so a box's row count belongs to the operator named nearest above it in the same column."""
+    steps = []
+    named: list[tuple[int, str]] = []
+    for line in text.splitlines():
+        if found := list(_OPERATOR.finditer(line)):
+            named = [((m.start() + m.end()) // 2, m.group(1)) for m in found]
+        for m in _ROWS.finditer(line):
+            middle = (m.start() + m.end()) // 2
+            _, operator = min(named, key=lambda item: abs(item[0] - middle))
+            steps.append(PlanStep(operator, int(m.group(1))))
+    return steps
+
+
+class _RolledBack(Exception):
+    """Carries a profile out of the transaction it rolls back."""
+
+    def __init__(self, steps: list[PlanStep]) -> None:
+        self.steps = steps
 
 
 def plain(value: Any) -> Any:

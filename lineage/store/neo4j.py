@@ -7,7 +7,7 @@ function the driver may retry, which is why the batch writer does all its checki
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import neo4j
@@ -22,7 +22,7 @@ from neo4j.exceptions import (
 
 from lineage import cypher
 from lineage.errors import InvalidInput, ReadOnlyViolation, StoreUnavailable
-from lineage.store.base import LineageStore, RawResult, Row, Tx
+from lineage.store.base import LineageStore, PlanStep, RawResult, Row, Tx
 
 T = TypeVar("T")
 
@@ -88,6 +88,12 @@ class Neo4jStore(LineageStore):
 
         return self._guarded(lambda: self._execute(neo4j.READ_ACCESS, work))
 
+    def _profile(self, query: str, params: Mapping[str, Any]) -> list[PlanStep]:
+        with self._session(neo4j.WRITE_ACCESS) as session, session.begin_transaction() as tx:
+            summary = tx.run(f"PROFILE {query}", params).consume()
+            tx.rollback()
+        return list(_plan_steps(summary.profile or {}))
+
     def _execute(self, access: str, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
         with self._session(access) as session:
             if access == neo4j.READ_ACCESS:
@@ -104,6 +110,12 @@ class Neo4jStore(LineageStore):
 
     def close(self) -> None:
         self._driver.close()
+
+
+def _plan_steps(plan: Mapping[str, Any]) -> Iterator[PlanStep]:
+    yield PlanStep(plan["operatorType"].split("@")[0], int(plan.get("rows", 0)))
+    for child in plan.get("children", ()):
+        yield from _plan_steps(child)
 
 
 def _rows(records: list[Row]) -> list[Row]:

@@ -1,0 +1,2 @@
+MATCH (m:Meta {key: 'schema'})
+RETURN m.version AS version

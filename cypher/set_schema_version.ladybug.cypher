@@ -1,0 +1,2 @@
+MERGE (m:Meta {key: 'schema'})
+SET m.version = $version
