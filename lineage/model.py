@@ -6,13 +6,14 @@ is one less thing to reason about when it is shared between the API, the store a
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from lineage.errors import Conflict, InvalidInput
 
@@ -45,8 +46,12 @@ def make_uid(kind: NodeKind | str, name: str, version: str) -> str:
     return f"{NodeKind(kind).value}:{name}@{version}"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def parse_uid(uid: str) -> tuple[NodeKind, str, str]:
-    """Split a uid into kind, name and version, or raise InvalidInput saying what is wrong with it."""
+    """Split a uid into kind, name and version, or raise InvalidInput saying what is wrong with it.
+
+    Cached: a batch names the same uids again and again (every prediction of a batch derives from the
+    same model version), and an exception is never cached."""
     kind_text, colon, rest = uid.partition(":")
     name, at, version = rest.rpartition("@")
     if not colon or not at:
@@ -109,10 +114,14 @@ def now() -> str:
     return format_time(datetime.now(UTC))
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
 def canonical_json(value: Any) -> str:
-    """JSON with sorted keys and no spaces: equal values give equal text, so content compares as text."""
+    """JSON with sorted keys and no spaces: equal values give equal text, so content compares as text.
+    One encoder for every call: ``json.dumps`` with options builds a new one each time."""
     try:
-        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        return _CANONICAL.encode(value)
     except (TypeError, ValueError) as exc:
         raise InvalidInput(f"value is not JSON-serialisable: {exc}") from None
 
@@ -414,10 +423,40 @@ class Batch:
     def stamped(self, at: str) -> Batch:
         """The batch with ``recorded_at`` set where it is missing (imports keep their own)."""
         return Batch(
-            nodes=tuple(n if n.recorded_at else replace(n, recorded_at=at) for n in self.nodes),
-            runs=tuple(r if r.recorded_at else replace(r, recorded_at=at) for r in self.runs),
-            edges=tuple(e if e.recorded_at else replace(e, recorded_at=at) for e in self.edges),
+            nodes=tuple(_stamped(n, at) for n in self.nodes),
+            runs=tuple(_stamped(r, at) for r in self.runs),
+            edges=tuple(_stamped(e, at) for e in self.edges),
         )
+
+
+_Record = TypeVar("_Record", Node, Run, Edge)
+
+
+def _stamped(record: _Record, at: str) -> _Record:
+    """``record`` with ``recorded_at`` set, if it had none. A shallow copy, not ``replace``: the record
+    was validated when it was made, and validating a large batch again cost more than writing it."""
+    if record.recorded_at:
+        return record
+    copied = object.__new__(type(record))
+    copied.__dict__.update(record.__dict__, recorded_at=at)
+    return copied
+
+
+@dataclass(frozen=True, kw_only=True)
+class Prediction:
+    """One logged prediction: what model version made it from which feature versions.
+
+    ``parents`` are the uids of predictions it consumed (a chained model's input).
+    """
+
+    name: str
+    version: str
+    input_digest: str
+    output: Any
+    features: Sequence[str] = ()
+    parents: Sequence[str] = ()
+    created_at: str | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,11 @@ outputs derive from its inputs" is said in one place.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from lineage.errors import InvalidInput
-from lineage.model import Batch, Edge, Node, NodeKind, Run, parse_uid
+from lineage.model import Batch, Edge, Node, NodeKind, Prediction, Run, parse_uid
 
 MAX_EDGES_PER_RUN = 100_000
 """A run's outputs each derive from each of its inputs; past this many pairs one write would be huge."""
@@ -39,23 +38,6 @@ def run_batch(run: Run, inputs: Sequence[Node | str], outputs: Sequence[Node]) -
         runs=(replace(run, inputs=(*run.inputs, *input_uids), outputs=(*run.outputs, *output_uids)),),
         edges=tuple(Edge(source=o, target=i, run=run.uid) for o in output_uids for i in input_uids),
     )
-
-
-@dataclass(frozen=True, kw_only=True)
-class Prediction:
-    """One logged prediction: what model version made it from which feature versions.
-
-    ``parents`` are the uids of predictions it consumed (a chained model's input).
-    """
-
-    name: str
-    version: str
-    input_digest: str
-    output: Any
-    features: Sequence[str] = ()
-    parents: Sequence[str] = ()
-    created_at: str | None = None
-    metadata: Mapping[str, Any] = field(default_factory=dict)
 
 
 def predictions_batch(model_uid: str, predictions: Iterable[Prediction], *, run: Run | None = None) -> Batch:

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
 from lineage import cypher
-from lineage.errors import Conflict, InvalidInput, NotFound
+from lineage.errors import InvalidInput, NotFound
 from lineage.model import (
     Batch,
     Edge,
     Node,
     NodeKind,
     NodePage,
+    Prediction,
     Run,
     Subgraph,
     WriteResult,
@@ -29,20 +30,24 @@ from lineage.model import (
     parse_time,
     parse_uid,
 )
+from lineage.store._rows import CHUNK, ProgressFn, Row, Tx, chunks
 from lineage.store._statements import check_single_statement
+from lineage.store._writer import (
+    Writer,
+    deduplicated,
+    load_nodes,
+    load_runs,
+    prediction_records,
+    records_of,
+)
 
-Row = dict[str, Any]
-Tx = Callable[[str, Mapping[str, Any]], list[Row]]
-"""Runs one query inside the current write transaction and returns its rows."""
 T = TypeVar("T")
 
 MAX_DEPTH = 50
 MAX_PAGE = 1000
 MAX_LIMIT = 1_000_000
 _NO_LIMIT = 2**62
-CHUNK = 5000
 _END_OF_TIME = "9999"
-ProgressFn = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,8 @@ class LineageStore(ABC):
     """A lineage graph of immutable node versions, runs and DERIVED_FROM edges."""
 
     backend: ClassVar[str]
+    write_chunk: ClassVar[int] = CHUNK
+    """Rows per create statement of a write."""
     url: str
 
     # --- backend primitives -------------------------------------------------------------------------
@@ -106,6 +113,11 @@ class LineageStore(ABC):
     def _q(self, name: str) -> str:
         return cypher.load(name, self.backend)
 
+    def _create(self, tx: Tx, query: str, rows: list[Row]) -> None:
+        """Run one of the create or link queries over ``rows`` inside the write transaction; a backend
+        with a faster bulk path for large chunks takes them here."""
+        tx(self._q(query), {"rows": rows})
+
     def _on_new_nodes(self, tx: Tx, rows: Sequence[Row]) -> None:  # noqa: B027 (a hook, empty by default)
         """Called inside the write transaction after nodes are created (as ``rows`` of their stored
         fields): a backend that keeps a look-up structure beside them updates it here."""
@@ -120,8 +132,20 @@ class LineageStore(ABC):
         nothing is written. An edge or run link naming a uid that is neither in the batch nor in the
         store raises NotFound. Records without ``recorded_at`` are stamped with the time of the write.
         """
-        batch = _deduplicated(batch.stamped(now()))
-        return self._write(lambda tx: _BatchWriter(self, tx, progress).write(batch))
+        records = records_of(deduplicated(batch.stamped(now())))
+        return self._write(lambda tx: Writer(self, tx, progress).write(records))
+
+    def record_predictions(
+        self, model_uid: str, predictions: Iterable[Prediction], *, run: Run | None = None
+    ) -> WriteResult:
+        """Record logged predictions of a model version in bulk, atomically: the same graph as writing
+        ``predictions_batch(model_uid, predictions, run=run)``, the same checks, several times faster.
+
+        Each prediction derives from the model version, its feature versions and its parent
+        predictions, all of which must be stored already or be among ``predictions``.
+        """
+        records = prediction_records(model_uid, predictions, at=now(), run=run)
+        return self._write(lambda tx: Writer(self, tx).write(records))
 
     # --- reading nodes ------------------------------------------------------------------------------
 
@@ -132,7 +156,7 @@ class LineageStore(ABC):
 
     def get_nodes(self, uids: Iterable[str]) -> dict[str, Node]:
         """The stored nodes among ``uids``, by uid; unknown uids are simply absent."""
-        return _load_nodes(self._read, self._q, uids)
+        return load_nodes(self._read, self._q, uids)
 
     def list_nodes(
         self,
@@ -178,7 +202,7 @@ class LineageStore(ABC):
         return self.get_runs([uid]).get(uid)
 
     def get_runs(self, uids: Iterable[str]) -> dict[str, Run]:
-        return _load_runs(self._read, self._q, uids)
+        return load_runs(self._read, self._q, uids)
 
     def produced_by(self, uids: Iterable[str]) -> dict[str, str]:
         """The uid of the run that produced each node, for the nodes a run produced (the first run
@@ -385,93 +409,6 @@ class LineageStore(ABC):
             after = rows[-1][column]["uid"]
 
 
-class _BatchWriter:
-    """One batch, inside one write transaction: check everything first, then write what is new."""
-
-    def __init__(self, store: LineageStore, tx: Tx, progress: ProgressFn | None) -> None:
-        self.store = store
-        self.q = store._q
-        self.tx = tx
-        self.progress = progress
-        self.done = 0
-
-    def write(self, batch: Batch) -> WriteResult:
-        stored = _load_nodes(self.tx, self.q, {n.uid for n in batch.nodes} | _referenced(batch))
-        new_nodes = self._new_nodes(batch.nodes, stored)
-        missing = sorted(_referenced(batch) - set(stored) - {n.uid for n in batch.nodes})
-        if missing:
-            uid = missing[0]
-            raise NotFound(f"{_referrer(batch, uid)} names unknown node {uid}; record it in the same batch")
-        new_edges = self._new_edges(batch.edges, stored)
-        runs_to_create, runs_to_update, new_links = self._merged_runs(batch.runs)
-        self.total = len(new_nodes) + len(new_edges) + len(batch.runs)
-
-        node_rows = [n.to_record() for n in new_nodes]
-        self._run_chunks("create_nodes", node_rows)
-        self.store._on_new_nodes(self.tx, node_rows)
-        self._run_chunks("create_runs", [r.to_record() for r in runs_to_create])
-        self._run_chunks("update_runs", [r.to_record() for r in runs_to_update])
-        for side, rows in new_links.items():
-            self._run_chunks(f"link_{side}", rows, count=False)
-        self._run_chunks("create_edges", [e.to_record() for e in new_edges])
-        unchanged = len(batch.nodes) - len(new_nodes) + len(batch.edges) - len(new_edges)
-        return WriteResult(len(new_nodes), len(new_edges), len(batch.runs), unchanged)
-
-    def _new_nodes(self, nodes: Sequence[Node], stored: dict[str, Node]) -> list[Node]:
-        new = []
-        for node in nodes:
-            old = stored.get(node.uid)
-            if old is None:
-                new.append(node)
-                continue
-            theirs, ours = old.content(), node.content()
-            differing = sorted(k for k in ours if ours[k] != theirs[k])
-            if differing:
-                raise Conflict(
-                    f"{node.uid} is already recorded with different {', '.join(differing)}; "
-                    "versions are immutable: record a new version instead"
-                )
-        return new
-
-    def _new_edges(self, edges: Sequence[Edge], stored_nodes: Mapping[str, Node]) -> list[Edge]:
-        """The edges not stored yet. Only a node stored before this batch can have stored edges, so
-        only those nodes' parents are read."""
-        sources = list(dict.fromkeys(e.source for e in edges if e.source in stored_nodes))
-        stored = {e.key: e.run for e in self.store._parents_in(self.tx, sources)}
-        for edge in edges:
-            if edge.key in stored and stored[edge.key] != edge.run:
-                raise Conflict(
-                    f"edge {edge.source} -> {edge.target} is already recorded with run "
-                    f"{stored[edge.key]!r}, not {edge.run!r}"
-                )
-        return [e for e in edges if e.key not in stored]
-
-    def _merged_runs(self, runs: Sequence[Run]) -> tuple[list[Run], list[Run], dict[str, list[Row]]]:
-        stored = _load_runs(self.tx, self.q, [r.uid for r in runs])
-        create, update = [], []
-        new_links: dict[str, list[Row]] = {"inputs": [], "outputs": []}
-        for run in runs:
-            old = stored.get(run.uid)
-            merged = old.merged_with(run) if old else run
-            (update if old else create).append(merged)
-            for side in new_links:
-                before = set(getattr(old, side)) if old else set()
-                new_links[side] += [
-                    {"run": run.uid, "uid": uid, "recorded_at": run.recorded_at}
-                    for uid in getattr(merged, side)
-                    if uid not in before
-                ]
-        return create, update, new_links
-
-    def _run_chunks(self, query: str, rows: list[Row], *, count: bool = True) -> None:
-        for chunk in chunks(rows):
-            self.tx(self.q(query), {"rows": chunk})
-            if count:
-                self.done += len(chunk)
-                if self.progress:
-                    self.progress(self.done, self.total)
-
-
 def _distances(root: str, edges: Iterable[Edge], direction: str, bound: int) -> dict[str, int]:
     """Hops from ``root`` to every node within ``bound``, breadth first with a visited set: a diamond
     costs one visit per node, never one per path, and a cycle ends the search."""
@@ -486,33 +423,6 @@ def _distances(root: str, edges: Iterable[Edge], direction: str, bound: int) -> 
         frontier = list(dict.fromkeys(frontier))
         depths.update(dict.fromkeys(frontier, level))
     return depths
-
-
-def _load_nodes(run: Tx, q: Callable[[str], str], uids: Iterable[str]) -> dict[str, Node]:
-    """Nodes by uid, through the store's reads or a write transaction alike."""
-    found = {}
-    for chunk in chunks(list(dict.fromkeys(uids))):
-        for row in run(q("nodes_by_uid"), {"uids": chunk}):
-            node = Node.stored(row["n"])
-            found[node.uid] = node
-    return found
-
-
-def _load_runs(run: Tx, q: Callable[[str], str], uids: Iterable[str]) -> dict[str, Run]:
-    """Runs by uid with their input and output links, through reads or a write transaction alike."""
-    records: dict[str, Row] = {}
-    for chunk in chunks(list(dict.fromkeys(uids))):
-        for row in run(q("runs_by_uid"), {"uids": chunk}):
-            records[row["r"]["uid"]] = row["r"]
-    links: dict[str, dict[str, list[str]]] = {"inputs": defaultdict(list), "outputs": defaultdict(list)}
-    for side, found in links.items():
-        for chunk in chunks(list(records)):
-            for row in run(q(f"run_{side}"), {"uids": chunk}):
-                found[row["run"]].append(row["uid"])
-    return {
-        uid: Run.from_record(record, links["inputs"][uid], links["outputs"][uid])
-        for uid, record in records.items()
-    }
 
 
 def validate_limit(limit: int | None) -> None:
@@ -531,45 +441,6 @@ def name_key(kind: NodeKind, name: str) -> dict[str, str]:
 def validate_depth(depth: int) -> None:
     if isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= MAX_DEPTH:
         raise InvalidInput(f"depth {depth!r} out of range: a whole number from 1 to {MAX_DEPTH}")
-
-
-def _deduplicated(batch: Batch) -> Batch:
-    """Collapse exact repeats inside one batch; differing repeats are a conflict within the batch."""
-    nodes: dict[str, Node] = {}
-    for node in batch.nodes:
-        if node.uid in nodes and nodes[node.uid].content() != node.content():
-            raise Conflict(f"{node.uid} appears twice in the batch with different content")
-        nodes.setdefault(node.uid, node)
-    runs: dict[str, Run] = {}
-    for run in batch.runs:
-        runs[run.uid] = runs[run.uid].merged_with(run) if run.uid in runs else run
-    edges: dict[tuple[str, str], Edge] = {}
-    for edge in batch.edges:
-        if edge.key in edges and edges[edge.key].run != edge.run:
-            raise Conflict(
-                f"edge {edge.source} -> {edge.target} appears twice in the batch with different runs"
-            )
-        edges.setdefault(edge.key, edge)
-    return Batch(nodes=tuple(nodes.values()), runs=tuple(runs.values()), edges=tuple(edges.values()))
-
-
-def _referenced(batch: Batch) -> set[str]:
-    uids = {u for e in batch.edges for u in (e.source, e.target)}
-    return uids | {u for r in batch.runs for u in (*r.inputs, *r.outputs)}
-
-
-def _referrer(batch: Batch, uid: str) -> str:
-    for edge in batch.edges:
-        if uid in (edge.source, edge.target):
-            return f"edge {edge.source} -> {edge.target}"
-    run = next(r for r in batch.runs if uid in (*r.inputs, *r.outputs))
-    return f"run {run.uid}"
-
-
-def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[list[T]]:
-    """``items`` in lists of at most ``size``: the unit of one UNWIND statement."""
-    for start in range(0, len(items), size):
-        yield list(items[start : start + size])
 
 
 def encode_cursor(uid: str) -> str:

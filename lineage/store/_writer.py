@@ -1,0 +1,273 @@
+"""The write path: one write, inside one transaction, checked against what is stored, then written.
+
+A write arrives as ``Records``: node and edge records in their stored form, and runs. A ``Batch`` of
+domain objects becomes records in ``records_of``; logged predictions become records directly in
+``prediction_records``, without a dataclass per node and edge, because predictions are most of what a
+lineage store receives and a dataclass per row cost more than writing the row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from lineage.errors import Conflict, InvalidInput, NotFound
+from lineage.model import (
+    Batch,
+    Node,
+    NodeKind,
+    Prediction,
+    Run,
+    WriteResult,
+    canonical_json,
+    parse_time,
+    parse_uid,
+)
+from lineage.store._rows import ProgressFn, Row, Tx, chunks
+
+if TYPE_CHECKING:
+    from lineage.store.base import LineageStore
+
+CONTENT = ("kind", "name", "version", "checksum", "created_at", "owner", "source", "description",
+           "metadata", "input_digest", "output")  # fmt: skip
+"""The stored fields that make a version what it is (``Node.content``)."""
+
+_STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
+
+
+@dataclass(frozen=True)
+class Records:
+    """One write in its stored form: node records (``Node.to_record``), edge records
+    (``Edge.to_record``) and runs, each node and edge once, every record stamped."""
+
+    nodes: list[Row]
+    edges: list[Row]
+    runs: list[Run]
+
+
+def records_of(batch: Batch) -> Records:
+    """A stamped, de-duplicated batch in its stored form."""
+    return Records(
+        nodes=[n.to_record() for n in batch.nodes],
+        edges=[e.to_record() for e in batch.edges],
+        runs=list(batch.runs),
+    )
+
+
+def prediction_records(
+    model_uid: str, predictions: Iterable[Prediction], *, at: str, run: Run | None
+) -> Records:
+    """Prediction nodes deriving from the model version, their feature versions and parent predictions,
+    as ``predictions_batch`` makes them, checked the same way, straight to their stored form."""
+    kind, _, _ = parse_uid(model_uid)
+    if kind is not NodeKind.MODEL:
+        raise InvalidInput(f"{model_uid} is not a model: predictions derive from a model version")
+    nodes: dict[str, Row] = {}
+    edges: list[Row] = []
+    run_uid = run.uid if run else None
+    for p in predictions:
+        uid = f"prediction:{p.name}@{p.version}"
+        parse_uid(uid)  # the same checks of name and version as a Node's
+        if not isinstance(p.metadata, Mapping):
+            raise InvalidInput(f"{uid}: metadata must be a JSON object")
+        record = {
+            "uid": uid,
+            "kind": "prediction",
+            "name": p.name,
+            "version": p.version,
+            "checksum": None,
+            "created_at": _stored_time(p.created_at, uid),
+            "owner": None,
+            "source": None,
+            "description": None,
+            "metadata": canonical_json(dict(p.metadata)),
+            "input_digest": p.input_digest,
+            "output": None if p.output is None else canonical_json(p.output),
+            "recorded_at": at,
+        }
+        if nodes.setdefault(uid, record) is not record:
+            _check_same(uid, nodes[uid], record, "appears twice in the batch with different")
+            continue
+        for target in dict.fromkeys((model_uid, *p.features, *p.parents)):
+            parse_uid(target)
+            if target == uid:
+                raise InvalidInput(f"edge {uid} -> {target}: a node cannot derive from itself")
+            edges.append({"source": uid, "target": target, "run": run_uid, "recorded_at": at})
+    runs = []
+    if run:
+        inputs = sorted({e["target"] for e in edges})
+        outputs = (*run.outputs, *nodes)
+        runs.append(_with_links(run, (*run.inputs, *inputs), outputs, at))
+    return Records(nodes=list(nodes.values()), edges=edges, runs=runs)
+
+
+def _stored_time(value: str | None, uid: str) -> str | None:
+    if value is None or _STORED_TIME.fullmatch(value):
+        return value
+    try:
+        return parse_time(value)
+    except InvalidInput as exc:
+        raise InvalidInput(f"{uid}: created_at: {exc}") from None
+
+
+def _with_links(run: Run, inputs: Sequence[str], outputs: Sequence[str], at: str) -> Run:
+    record = run.to_record()
+    return Run.from_record({**record, "recorded_at": record["recorded_at"] or at}, inputs, outputs)
+
+
+def _check_same(uid: str, stored: Row, new: Row, says: str) -> None:
+    differing = sorted(k for k in CONTENT if stored.get(k) != new.get(k))
+    if differing:
+        raise Conflict(
+            f"{uid} {says} {', '.join(differing)}; versions are immutable: record a new version instead"
+        )
+
+
+class Writer:
+    """One write inside one write transaction: check everything first, then write what is new."""
+
+    def __init__(self, store: LineageStore, tx: Tx, progress: ProgressFn | None = None) -> None:
+        self.store = store
+        self.q = store._q
+        self.tx = tx
+        self.progress = progress
+        self.done = 0
+        self.total = 0
+
+    def write(self, records: Records) -> WriteResult:
+        batch_uids = {n["uid"] for n in records.nodes}
+        referenced = _referenced(records)
+        stored = load_records(self.tx, self.q, batch_uids | referenced)
+        new_nodes = self._new_nodes(records.nodes, stored)
+        missing = sorted(referenced - set(stored) - batch_uids)
+        if missing:
+            uid = missing[0]
+            raise NotFound(f"{_referrer(records, uid)} names unknown node {uid}; record it in the same batch")
+        new_edges = self._new_edges(records.edges, stored)
+        runs_to_create, runs_to_update, new_links = self._merged_runs(records.runs)
+        self.total = len(new_nodes) + len(new_edges) + len(records.runs)
+
+        self._run_chunks("create_nodes", new_nodes)
+        self.store._on_new_nodes(self.tx, new_nodes)
+        self._run_chunks("create_runs", [r.to_record() for r in runs_to_create])
+        self._run_chunks("update_runs", [r.to_record() for r in runs_to_update])
+        for side, rows in new_links.items():
+            self._run_chunks(f"link_{side}", rows, count=False)
+        self._run_chunks("create_edges", new_edges)
+        unchanged = len(records.nodes) - len(new_nodes) + len(records.edges) - len(new_edges)
+        return WriteResult(len(new_nodes), len(new_edges), len(records.runs), unchanged)
+
+    def _new_nodes(self, nodes: Sequence[Row], stored: Mapping[str, Row]) -> list[Row]:
+        new = []
+        for node in nodes:
+            old = stored.get(node["uid"])
+            if old is None:
+                new.append(node)
+            else:
+                _check_same(node["uid"], old, node, "is already recorded with different")
+        return new
+
+    def _new_edges(self, edges: Sequence[Row], stored_nodes: Mapping[str, Row]) -> list[Row]:
+        """The edges not stored yet. Only a node stored before this write can have stored edges, so
+        only those nodes' parents are read."""
+        sources = list(dict.fromkeys(e["source"] for e in edges if e["source"] in stored_nodes))
+        stored = {e.key: e.run for e in self.store._parents_in(self.tx, sources)}
+        for edge in edges:
+            key = (edge["source"], edge["target"])
+            if key in stored and stored[key] != edge["run"]:
+                raise Conflict(
+                    f"edge {edge['source']} -> {edge['target']} is already recorded with run "
+                    f"{stored[key]!r}, not {edge['run']!r}"
+                )
+        return [e for e in edges if (e["source"], e["target"]) not in stored]
+
+    def _merged_runs(self, runs: Sequence[Run]) -> tuple[list[Run], list[Run], dict[str, list[Row]]]:
+        stored = load_runs(self.tx, self.q, [r.uid for r in runs])
+        create, update = [], []
+        new_links: dict[str, list[Row]] = {"inputs": [], "outputs": []}
+        for run in runs:
+            old = stored.get(run.uid)
+            merged = old.merged_with(run) if old else run
+            (update if old else create).append(merged)
+            for side in new_links:
+                before = set(getattr(old, side)) if old else set()
+                new_links[side] += [
+                    {"run": run.uid, "uid": uid, "recorded_at": run.recorded_at}
+                    for uid in getattr(merged, side)
+                    if uid not in before
+                ]
+        return create, update, new_links
+
+    def _run_chunks(self, query: str, rows: list[Row], *, count: bool = True) -> None:
+        for chunk in chunks(rows, self.store.write_chunk):
+            self.store._create(self.tx, query, chunk)
+            if count:
+                self.done += len(chunk)
+                if self.progress:
+                    self.progress(self.done, self.total)
+
+
+def load_records(run: Tx, q: Callable[[str], str], uids: Iterable[str]) -> dict[str, Row]:
+    """Stored node records by uid, through the store's reads or a write transaction alike."""
+    found = {}
+    for chunk in chunks(list(dict.fromkeys(uids))):
+        for row in run(q("nodes_by_uid"), {"uids": chunk}):
+            found[row["n"]["uid"]] = row["n"]
+    return found
+
+
+def load_nodes(run: Tx, q: Callable[[str], str], uids: Iterable[str]) -> dict[str, Node]:
+    return {uid: Node.stored(record) for uid, record in load_records(run, q, uids).items()}
+
+
+def load_runs(run: Tx, q: Callable[[str], str], uids: Iterable[str]) -> dict[str, Run]:
+    """Runs by uid with their input and output links, through reads or a write transaction alike."""
+    records: dict[str, Row] = {}
+    for chunk in chunks(list(dict.fromkeys(uids))):
+        for row in run(q("runs_by_uid"), {"uids": chunk}):
+            records[row["r"]["uid"]] = row["r"]
+    links: dict[str, dict[str, list[str]]] = {"inputs": defaultdict(list), "outputs": defaultdict(list)}
+    for side, found in links.items():
+        for chunk in chunks(list(records)):
+            for row in run(q(f"run_{side}"), {"uids": chunk}):
+                found[row["run"]].append(row["uid"])
+    return {
+        uid: Run.from_record(record, links["inputs"][uid], links["outputs"][uid])
+        for uid, record in records.items()
+    }
+
+
+def _referenced(records: Records) -> set[str]:
+    uids = {u for e in records.edges for u in (e["source"], e["target"])}
+    return uids | {u for r in records.runs for u in (*r.inputs, *r.outputs)}
+
+
+def _referrer(records: Records, uid: str) -> str:
+    for edge in records.edges:
+        if uid in (edge["source"], edge["target"]):
+            return f"edge {edge['source']} -> {edge['target']}"
+    run = next(r for r in records.runs if uid in (*r.inputs, *r.outputs))
+    return f"run {run.uid}"
+
+
+def deduplicated(batch: Batch) -> Batch:
+    """Collapse exact repeats inside one batch; differing repeats are a conflict within the batch."""
+    nodes: dict[str, Node] = {}
+    for node in batch.nodes:
+        if node.uid in nodes and nodes[node.uid].content() != node.content():
+            raise Conflict(f"{node.uid} appears twice in the batch with different content")
+        nodes.setdefault(node.uid, node)
+    runs: dict[str, Run] = {}
+    for run in batch.runs:
+        runs[run.uid] = runs[run.uid].merged_with(run) if run.uid in runs else run
+    edges: dict[tuple[str, str], Any] = {}
+    for edge in batch.edges:
+        if edge.key in edges and edges[edge.key].run != edge.run:
+            raise Conflict(
+                f"edge {edge.source} -> {edge.target} appears twice in the batch with different runs"
+            )
+        edges.setdefault(edge.key, edge)
+    return Batch(nodes=tuple(nodes.values()), runs=tuple(runs.values()), edges=tuple(edges.values()))
