@@ -7,7 +7,7 @@ function the driver may retry, which is why the batch writer does all its checki
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import neo4j
@@ -56,6 +56,7 @@ class Neo4jStore(LineageStore):
         except (ServiceUnavailable, DriverError, OSError) as exc:
             self._driver.close()
             raise StoreUnavailable(f"cannot reach Neo4j at {uri}: {_first_line(exc)}") from None
+        self._collected: dict[str, str] = {}
         for statement in cypher.statements("schema", self.backend):
             self._driver.execute_query(statement, database_=database)
 
@@ -64,15 +65,29 @@ class Neo4jStore(LineageStore):
 
     def _read(self, query: str, params: Mapping[str, Any]) -> list[Row]:
         def work(tx: neo4j.ManagedTransaction) -> list[Row]:
-            return _rows([record.data() for record in tx.run(query, params)])
+            return self._run(tx, query, params)
 
         return self._guarded(lambda: self._execute(neo4j.READ_ACCESS, work))
 
     def _write(self, work: Callable[[Tx], T]) -> T:
         def transaction(tx: neo4j.ManagedTransaction) -> T:
-            return work(lambda query, params: [record.data() for record in tx.run(query, params)])
+            return work(lambda query, params: self._run(tx, query, params))
 
         return self._guarded(lambda: self._execute(neo4j.WRITE_ACCESS, transaction))
+
+    def _run(self, tx: neo4j.ManagedTransaction, query: str, params: Mapping[str, Any]) -> list[Row]:
+        """The rows of one of the store's queries. The driver decodes one record holding a list of
+        thousands of maps several times faster than thousands of records (~40 us a record), so every
+        query that returns rows is run inside ``CALL () { ... }`` and its rows collected into one."""
+        shipped = self._collected.get(query)
+        if shipped is None:
+            columns = tx.run(f"EXPLAIN {query}", params).keys()
+            shipped = self._collected[query] = _collecting(query, columns) if columns else query
+        records = [record.data() for record in tx.run(shipped, params)]
+        if shipped is query:
+            return records
+        rows: list[Row] = records[0]["rows"]
+        return rows
 
     def _raw_read(self, text: str, params: Mapping[str, Any], limit: int, timeout: float) -> RawResult:
         @neo4j.unit_of_work(timeout=timeout)
@@ -118,14 +133,10 @@ def _plan_steps(plan: Mapping[str, Any]) -> Iterator[PlanStep]:
         yield from _plan_steps(child)
 
 
-def _rows(records: list[Row]) -> list[Row]:
-    """The rows of a query. A query that would return many rows may return them as one list in a
-    single ``rows`` column instead: the driver handles one record with a list of thousands of maps
-    several times faster than thousands of records."""
-    if len(records) == 1 and list(records[0]) == ["rows"]:
-        rows: list[Row] = records[0]["rows"]
-        return rows
-    return records
+def _collecting(query: str, columns: Sequence[str]) -> str:
+    """``query`` with its rows collected into a single ``rows`` list (see Neo4jStore._run)."""
+    fields = ", ".join(f"`{column}`: `{column}`" for column in columns)
+    return f"CALL () {{\n{query}\n}}\nRETURN collect({{{fields}}}) AS rows"
 
 
 def _translate(exc: Neo4jError) -> Exception:
