@@ -190,6 +190,18 @@ def test_beyond_the_cap_the_nearest_nodes_are_kept_and_the_page_says_what_was_cu
     }
 
 
+def test_far_beyond_the_cap_the_store_stops_early_and_the_page_says_more(store: LineageStore) -> None:
+    """A page asks the store for ten times its cap, no more: a huge downstream costs what is drawn."""
+    root, batch = fan_out_batch(300)
+    store.write(batch)
+    view = build_view(store, GraphQuery(uid=root), max_nodes=20)
+    assert len(view.nodes) == 20 and view.matched == 201 and view.matched_more
+    assert not view.truncated  # the depth bound cut nothing; the node limit did
+    [notice] = notices(view, SERVED)
+    assert "matches more than 201" in notice.text
+    assert re.search(r"leaves out 150 predictions, .* and more", notice.text)
+
+
 def test_the_depth_bound_is_reported_with_a_wider_query(demo_store: LineageStore) -> None:
     view = build_view(
         demo_store, GraphQuery(uid="dataset:historic_data@2025", direction="downstream", depth=1)

@@ -82,9 +82,10 @@ def notices(view: GraphView, links: Links) -> list[Notice]:
         if view.complete_depth:
             shown += f" (everything within depth {view.complete_depth})"
         text = (
-            f"Too many nodes to draw: this query matches {view.matched:,}, the page shows {shown} and "
-            f"leaves out {cut}. Narrow the query with a lower depth or fewer kinds to see the rest; the "
-            f"cap is {view.max_nodes:,} nodes (LINEAGE_GRAPH_MAX_NODES)."
+            f"Too many nodes to draw: this query matches {'more than ' if view.matched_more else ''}"
+            f"{view.matched:,}, the page shows {shown} and leaves out {cut}"
+            f"{' and more' if view.matched_more else ''}. Narrow the query with a lower depth or fewer "
+            f"kinds to see the rest; the cap is {view.max_nodes:,} nodes (LINEAGE_GRAPH_MAX_NODES)."
         )
         suggestions = []
         if view.complete_depth:

@@ -74,9 +74,16 @@ class GraphView:
     impact: ImpactReport | None
     max_nodes: int
 
+    matched_more: bool = False
+    """Whether the query matches more than ``matched``: the store stopped counting."""
+
     @property
     def was_cut(self) -> bool:
         return self.matched > len(self.nodes)
+
+
+COUNTED = 10
+"""How many times the cap a page asks the store for, to say how much it left out."""
 
 
 def build_view(store: LineageStore, query: GraphQuery, *, max_nodes: int = DEFAULT_MAX_NODES) -> GraphView:
@@ -87,16 +94,22 @@ def build_view(store: LineageStore, query: GraphQuery, *, max_nodes: int = DEFAU
     edges: dict[tuple[str, str], Edge] = {}
     depths: dict[str, int] = {}
     sides: dict[str, str] = {}
-    truncated = False
+    truncated = matched_more = False
     report = None
+    # The store stops at a multiple of the cap, so a page costs about what it draws even when a million
+    # predictions lie downstream, and the page can still say how much it left out (or that it is more
+    # than that). The impact view counts everything downstream, so it asks for all of it.
+    limit = None if query.view == "impact" else max_nodes * COUNTED
     # The kinds filter is applied here, not by the store, so that a hidden node's neighbours can still
     # be linked through it; otherwise "datasets only" would draw a row of unconnected boxes.
     for direction in query.directions:
         traverse = store.upstream if direction == "upstream" else store.downstream
-        graph = traverse(query.uid, depth=query.depth)
+        graph = traverse(query.uid, depth=query.depth, limit=limit)
         if query.view == "impact" and direction == "downstream":
             report = impact_of(store, graph)
-        truncated = truncated or graph.truncated
+        limited = limit is not None and graph.truncated and len(graph.nodes) > limit
+        matched_more = matched_more or limited
+        truncated = truncated or (graph.truncated and not limited)
         for node in graph.nodes:
             nodes.setdefault(node.uid, node)
             depth = graph.depths[node.uid]
@@ -134,6 +147,7 @@ def build_view(store: LineageStore, query: GraphQuery, *, max_nodes: int = DEFAU
         produced_by=produced_by,
         impact=report,
         max_nodes=max_nodes,
+        matched_more=matched_more,
     )
 
 
