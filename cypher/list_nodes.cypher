@@ -4,6 +4,9 @@ MATCH (n:Node)
 WHERE ($kind = '' OR n.kind = $kind)
   AND ($search = '' OR lower(n.name) CONTAINS $search OR lower(n.uid) CONTAINS $search)
   AND n.uid > $after
-RETURN n
-ORDER BY n.uid
+RETURN n.uid AS uid, n.kind AS kind, n.name AS name, n.version AS version, n.checksum AS checksum,
+       n.created_at AS created_at, n.recorded_at AS recorded_at, n.owner AS owner, n.source AS source,
+       n.description AS description, n.metadata AS metadata, n.input_digest AS input_digest,
+       n.output AS output
+ORDER BY uid
 LIMIT $limit

@@ -1,5 +1,6 @@
+// The uids of every run, a page at a time (export).
 MATCH (r:Run)
 WHERE r.uid > $after
-RETURN r
-ORDER BY r.uid
+RETURN r.uid AS uid
+ORDER BY uid
 LIMIT $limit

@@ -5,5 +5,8 @@ MATCH (k:Name {key: x.key})
 OPTIONAL MATCH (k)-[:VERSION]->(n:Node)
 WITH n
 WHERE n IS NOT NULL
-RETURN n
-ORDER BY n.recorded_at, n.version
+RETURN n.uid AS uid, n.kind AS kind, n.name AS name, n.version AS version, n.checksum AS checksum,
+       n.created_at AS created_at, n.recorded_at AS recorded_at, n.owner AS owner, n.source AS source,
+       n.description AS description, n.metadata AS metadata, n.input_digest AS input_digest,
+       n.output AS output
+ORDER BY recorded_at, version

@@ -120,6 +120,7 @@ def _busiest_operators(store: LineageStore) -> dict[str, tuple[str, int]]:
     for name, params in _params(LINEAGES // 2).items():
         try:
             text = store._q(name).replace("{max_depth}", "10")
+            text = text.replace("{nearest_limit}", "ORDER BY depth, uid LIMIT $limit")
         except FileNotFoundError:
             continue  # a query of the other backend's layout (LadybugDB's Name nodes)
         steps = store._profile(text, params)

@@ -198,8 +198,9 @@ def test_far_beyond_the_cap_the_store_stops_early_and_the_page_says_more(store: 
     assert len(view.nodes) == 20 and view.matched == 201 and view.matched_more
     assert not view.truncated  # the depth bound cut nothing; the node limit did
     [notice] = notices(view, SERVED)
+    # which of the boundary level's nodes the store returns is its own choice; that there are more is not
     assert "matches more than 201" in notice.text
-    assert re.search(r"leaves out 150 predictions, .* and more", notice.text)
+    assert re.search(r"leaves out [\d,]+ [a-z ,\d]+ and more\.", notice.text)
 
 
 def test_the_depth_bound_is_reported_with_a_wider_query(demo_store: LineageStore) -> None:

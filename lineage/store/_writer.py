@@ -215,7 +215,7 @@ def load_records(run: Tx, q: Callable[[str], str], uids: Iterable[str]) -> dict[
     found = {}
     for chunk in chunks(list(dict.fromkeys(uids))):
         for row in run(q("nodes_by_uid"), {"uids": chunk}):
-            found[row["n"]["uid"]] = row["n"]
+            found[row["uid"]] = row
     return found
 
 

@@ -152,7 +152,7 @@ class LineageStore(ABC):
     def get_node(self, uid: str) -> Node | None:
         parse_uid(uid)
         rows = self._read(self._q("node_by_uid"), {"uid": uid})
-        return Node.stored(rows[0]["n"]) if rows else None
+        return Node.stored(rows[0]) if rows else None
 
     def get_nodes(self, uids: Iterable[str]) -> dict[str, Node]:
         """The stored nodes among ``uids``, by uid; unknown uids are simply absent."""
@@ -176,7 +176,7 @@ class LineageStore(ABC):
         rows = self._read(
             self._q("list_nodes"), {**filters, "after": decode_cursor(after), "limit": first + 1}
         )
-        nodes = tuple(Node.stored(row["n"]) for row in rows[:first])
+        nodes = tuple(Node.stored(row) for row in rows[:first])
         total = self._read(self._q("count_nodes"), filters)[0]["total"]
         end = encode_cursor(nodes[-1].uid) if nodes else None
         return NodePage(nodes=nodes, total=total, has_next=len(rows) > first, end_cursor=end)
@@ -191,7 +191,7 @@ class LineageStore(ABC):
         result: dict[tuple[NodeKind, str], list[Node]] = defaultdict(list)
         for chunk in chunks(keys):
             for row in self._read(self._q("versions"), {"names": chunk}):
-                node = Node.stored(row["n"])
+                node = Node.stored(row)
                 result[(node.kind, node.name)].append(node)
         return dict(result)
 
@@ -292,8 +292,9 @@ class LineageStore(ABC):
     def _reach(self, direction: str, uid: str, depth: int, limit: int | None) -> list[Node]:
         """The nodes within ``depth`` hops, nearest first, one more than ``limit`` at most."""
         query = self._q(f"{direction}_reach").replace("{max_depth}", str(depth))
+        query = query.replace("{nearest_limit}", "" if limit is None else "ORDER BY depth, uid LIMIT $limit")
         bound = _NO_LIMIT if limit is None else limit + 1
-        return [Node.stored(row["n"]) for row in self._read(query, {"uid": uid, "limit": bound})]
+        return [Node.stored(row) for row in self._read(query, {"uid": uid, "limit": bound})]
 
     def _parents(self, uids: Iterable[str]) -> list[Edge]:
         """The DERIVED_FROM edges out of each node: what each was derived from."""
@@ -386,10 +387,10 @@ class LineageStore(ABC):
 
     def export_records(self) -> Iterator[dict[str, Any]]:
         """Every node, run and edge as export records, in a fixed order so equal graphs export equal."""
-        for uids in self._pages("page_nodes", "n"):
+        for uids in self._pages("page_nodes"):
             for _uid, node in sorted(self.get_nodes(uids).items()):
                 yield {"type": "node", **node.to_record()}
-        for uids in self._pages("page_runs", "r"):
+        for uids in self._pages("page_runs"):
             for _uid, run in sorted(self.get_runs(uids).items()):
                 yield {
                     "type": "run",
@@ -397,16 +398,16 @@ class LineageStore(ABC):
                     "inputs": list(run.inputs),
                     "outputs": list(run.outputs),
                 }
-        for uids in self._pages("page_nodes", "n"):
+        for uids in self._pages("page_nodes"):
             for edge in sorted(self._parents(uids), key=lambda e: e.key):
                 yield {"type": "edge", **edge.to_record()}
 
-    def _pages(self, query: str, column: str) -> Iterator[list[str]]:
+    def _pages(self, query: str) -> Iterator[list[str]]:
         """The uids of every node or run, a page at a time, by keyset on uid."""
         after = ""
         while rows := self._read(self._q(query), {"after": after, "limit": CHUNK}):
-            yield [row[column]["uid"] for row in rows]
-            after = rows[-1][column]["uid"]
+            yield [row["uid"] for row in rows]
+            after = rows[-1]["uid"]
 
 
 def _distances(root: str, edges: Iterable[Edge], direction: str, bound: int) -> dict[str, int]:
