@@ -44,11 +44,11 @@ _MAIN_CLASS = "lineage.Neo4jLauncher"
 _URI_PREFIX = "BOLT_URI="
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
+# Small heap by default: the machine has 2 cores and tests hold little data;
+# setting -Xms also silences Neo4j's "initial heap not configured" warning.
+_DEFAULT_HEAP_MIB = 1024
 _JVM_FLAGS = (
-    # Small fixed heap: the machine has 2 cores and tests hold little data;
-    # setting -Xms also silences Neo4j's "initial heap not configured" warning.
     "-Xms256m",
-    "-Xmx1g",
     # Neo4j reaches into JDK internals for its page cache (java.nio) and for
     # native file hints on transaction logs (java.io, sun.nio.ch). Without these
     # it still runs on JDK 17, but in a slower fallback mode that logs warnings.
@@ -68,6 +68,8 @@ class RunningNeo4j:
     def __init__(self, process: subprocess.Popen[str], uri: str, log_path: Path) -> None:
         self._process = process
         self.uri = uri
+        #: The JVM's process id (benchmarks read its peak memory from /proc).
+        self.pid = process.pid
         #: The JVM's stderr, kept so a failing test can point at it.
         self.log_path = log_path
 
@@ -104,11 +106,19 @@ class RunningNeo4j:
         self.stop()
 
 
-def start_neo4j(workdir: Path, timeout: float = 300.0) -> RunningNeo4j:
+def start_neo4j(
+    workdir: Path,
+    timeout: float = 300.0,
+    *,
+    heap_mib: int = _DEFAULT_HEAP_MIB,
+    page_cache_mib: int | None = None,
+) -> RunningNeo4j:
     """Build the launcher if needed, start Neo4j with its data under ``workdir``, return it.
 
     ``timeout`` covers the whole start: the first run downloads the harness
     (about 200 MB) through Maven, later runs skip Maven and take a few seconds.
+    ``heap_mib`` is the JVM's maximum heap; ``page_cache_mib`` Neo4j's page cache
+    (the launcher's 256 MiB when None). Benchmarks on large graphs raise both.
     Raises Neo4jUnavailable with a human-readable reason when that fails.
     """
     deadline = time.monotonic() + timeout
@@ -123,9 +133,12 @@ def start_neo4j(workdir: Path, timeout: float = 300.0) -> RunningNeo4j:
     # full pipe would stall the JVM.
     log_fd, log_name = tempfile.mkstemp(prefix="neo4j-launcher-", suffix=".log", dir=workdir)
     log_path = Path(log_name)
+    launcher_args = [str(workdir / "server")]
+    if page_cache_mib is not None:
+        launcher_args += ["0", str(page_cache_mib)]  # port 0: any free port
     with os.fdopen(log_fd, "w") as log:
         process = subprocess.Popen(
-            [java, *_JVM_FLAGS, "-cp", classpath, _MAIN_CLASS, str(workdir / "server")],
+            [java, f"-Xmx{heap_mib}m", *_JVM_FLAGS, "-cp", classpath, _MAIN_CLASS, *launcher_args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=log,

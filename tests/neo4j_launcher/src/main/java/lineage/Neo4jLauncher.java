@@ -17,8 +17,9 @@ import org.neo4j.harness.Neo4jBuilders;
 /**
  * Runs a real, throwaway Neo4j 5 Community server for the Python test suite.
  *
- * <p>Usage: {@code Neo4jLauncher <workdir> [boltPort]}. Port 0 (the default) lets the
- * kernel pick a free port when Neo4j binds, so parallel test runs never race for one.
+ * <p>Usage: {@code Neo4jLauncher <workdir> [boltPort [pageCacheMiB]]}. Port 0 (the default) lets the
+ * kernel pick a free port when Neo4j binds, so parallel test runs never race for one. The page cache
+ * defaults to 256 MiB; benchmarks on large graphs ask for more.
  *
  * <p>Protocol with the parent (tests/neo4j_server.py): exactly one line
  * {@code BOLT_URI=bolt://127.0.0.1:<port>} on stdout once Bolt accepts connections;
@@ -32,12 +33,13 @@ public final class Neo4jLauncher {
     private Neo4jLauncher() {}
 
     public static void main(String[] args) throws IOException {
-        if (args.length < 1 || args.length > 2) {
-            System.err.println("usage: Neo4jLauncher <workdir> [boltPort]");
+        if (args.length < 1 || args.length > 3) {
+            System.err.println("usage: Neo4jLauncher <workdir> [boltPort [pageCacheMiB]]");
             System.exit(2);
         }
         Path workdir = Paths.get(args[0]).toAbsolutePath();
-        int port = args.length == 2 ? Integer.parseInt(args[1]) : 0;
+        int port = args.length >= 2 ? Integer.parseInt(args[1]) : 0;
+        long pageCacheMiB = args.length == 3 ? Long.parseLong(args[2]) : 256L;
         Files.createDirectories(workdir);
 
         // Stdout is the protocol channel: keep Neo4j's own console output off it.
@@ -48,7 +50,7 @@ public final class Neo4jLauncher {
         Runtime.getRuntime().addShutdownHook(new Thread(Neo4jLauncher::shutdown, "neo4j-shutdown"));
 
         try {
-            server = startServer(workdir, port);
+            server = startServer(workdir, port, pageCacheMiB);
         } catch (Throwable e) {
             // Exit outright: threads of a half-started Neo4j would otherwise keep the JVM alive,
             // and the parent would only find out at its timeout.
@@ -63,7 +65,7 @@ public final class Neo4jLauncher {
         System.exit(0);
     }
 
-    private static Neo4j startServer(Path workdir, int port) {
+    private static Neo4j startServer(Path workdir, int port, long pageCacheMiB) {
         return Neo4jBuilders.newInProcessBuilder(workdir)
                 // Auth is off: a test-only server reachable only on loopback, with throwaway data.
                 .withConfig(GraphDatabaseSettings.auth_enabled, false)
@@ -71,7 +73,7 @@ public final class Neo4jLauncher {
                 .withConfig(GraphDatabaseSettings.udc_enabled, false)
                 // The harness defaults to an 8 MiB page cache: a 10k-node benchmark graph then pages
                 // from disk on every query and runs ~20x slower than a configured server would.
-                .withConfig(GraphDatabaseSettings.pagecache_memory, 256L * 1024 * 1024)
+                .withConfig(GraphDatabaseSettings.pagecache_memory, pageCacheMiB * 1024 * 1024)
                 .withConfig(BoltConnector.enabled, true)
                 .withConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                 .withConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
