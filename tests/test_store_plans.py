@@ -16,7 +16,8 @@ import pytest
 from lineage import cypher
 from lineage.ingest.batches import Prediction, merge, predictions_batch, run_batch
 from lineage.model import Batch, Node, NodeKind, Run
-from lineage.store.base import LineageStore, name_key
+from lineage.store._writer import name_key
+from lineage.store.base import LineageStore
 
 LINEAGES = 150
 # One lineage holds 14 nodes, 6 runs and ~20 edges; the graph, ~2,000 nodes and ~3,000 edges.
@@ -82,13 +83,13 @@ def _params(anchor: int) -> dict[str, dict[str, Any]]:
         "node_by_uid": {"uid": model},
         "nodes_by_uid": {"uids": [data, model, offer]},
         "runs_by_uid": {"uids": runs},
+        "run_by_uid": {"uid": runs[1]},
+        "run_links": {"uid": runs[2]},
         "parents": {"uids": [model, offer, *features]},
         "children_exist": {"uids": [data, *features], "as_of": "9999"},
         "upstream_reach": {"uid": offer, "limit": 1000},
         "downstream_reach": {"uid": data, "limit": 1000},
         "produced_by": {"uids": [model, offer, data]},
-        "run_inputs": {"uids": runs},
-        "run_outputs": {"uids": runs},
         "versions": {"names": [name_key(NodeKind.MODEL, f"score{anchor}"), name_key(NodeKind.FEATURE, "x")]},
         "names_by_key": {"keys": [f"model:score{anchor}", "dataset:brand-new"]},
         "create_names": {"keys": ["dataset:brand-new"]},

@@ -38,7 +38,11 @@ from typing import Any
 from lineage.errors import InvalidInput
 from lineage.ingest.batches import MAX_EDGES_PER_RUN, check_fan_out
 from lineage.model import Batch, Edge, Node, NodeKind, Run, RunStatus, parse_time
+from lineage.store._writer import Transaction
 from lineage.store.base import LineageStore
+
+Reader = LineageStore | Transaction
+"""What an event is read and written through: the store, or a transaction of it."""
 
 FACET = "lineageGraph"
 UNVERSIONED = "unversioned"
@@ -301,17 +305,22 @@ def _version(marker: Mapping[str, Any], version_facet: Mapping[str, Any], path: 
 
 
 def record_event(store: LineageStore, event: RunEvent) -> Recorded:
-    """Merge one event into the store: one atomic batch, then ``complete_edges``."""
-    before = store.get_run(event.run.uid)
-    batch = event_batch(store, event, before)
-    result = store.write(batch)
-    run, repaired = complete_edges(store, event.run.uid, seen=_links(before) | _links(batch.runs[0]))
+    """Merge one event into the store, in one write transaction: what the event's batch is made of (the
+    run as stored, the versions its inputs resolve to) is read in the transaction that writes it."""
+    return store.transaction(lambda tx: _record(tx, event))
+
+
+def _record(tx: Transaction, event: RunEvent) -> Recorded:
+    before = tx.get_run(event.run.uid)
+    batch = event_batch(tx, event, before)
+    result = tx.write(batch)
+    run, repaired = complete_edges(tx, event.run.uid, seen=_links(before) | _links(batch.runs[0]))
     return Recorded(
         run=run, created_nodes=result.created_nodes, created_edges=result.created_edges + repaired
     )
 
 
-def complete_edges(store: LineageStore, run_uid: str, *, seen: set[tuple[str, str]]) -> tuple[Run, int]:
+def complete_edges(store: Reader, run_uid: str, *, seen: set[tuple[str, str]]) -> tuple[Run, int]:
     """Each event writes the edges between the datasets it can see: its own and those the run held when
     it was read. Two events of one run racing each other can each miss the other's datasets; whichever
     reads the run here last sees both writes, and writes the missing edges. ``seen`` is what the
@@ -323,7 +332,7 @@ def complete_edges(store: LineageStore, run_uid: str, *, seen: set[tuple[str, st
     return run, store.write(Batch(edges=_cross_edges(run, run))).created_edges
 
 
-def event_batch(store: LineageStore, event: RunEvent, stored_run: Run | None) -> Batch:
+def event_batch(store: Reader, event: RunEvent, stored_run: Run | None) -> Batch:
     """The batch for one event, given the run as stored before it (``None``: a new run)."""
     outputs = [ref.node(ref.version or event.run.uid) for ref in event.outputs]
     own = {n.uid for n in outputs} | set(stored_run.outputs if stored_run else ())
@@ -338,7 +347,7 @@ def event_batch(store: LineageStore, event: RunEvent, stored_run: Run | None) ->
 
 
 def _resolved_inputs(
-    store: LineageStore, refs: Sequence[DatasetRef], stored_run: Run | None, own: set[str]
+    store: Reader, refs: Sequence[DatasetRef], stored_run: Run | None, own: set[str]
 ) -> list[Node]:
     pending = [r for r in refs if r.version is None]
     read_before = _by_name(stored_run.inputs if stored_run else ())

@@ -23,6 +23,7 @@ from lineage.model import (
     Run,
     WriteResult,
     canonical_json,
+    now,
     parse_time,
     parse_uid,
 )
@@ -225,19 +226,68 @@ def load_nodes(run: Tx, q: Callable[[str], str], uids: Iterable[str]) -> dict[st
 
 def load_runs(run: Tx, q: Callable[[str], str], uids: Iterable[str]) -> dict[str, Run]:
     """Runs by uid with their input and output links, through reads or a write transaction alike."""
-    records: dict[str, Row] = {}
-    for chunk in chunks(list(dict.fromkeys(uids))):
+    wanted = list(dict.fromkeys(uids))
+    if len(wanted) == 1:
+        return _load_run(run, q, wanted[0])
+    found = {}
+    for chunk in chunks(wanted):
         for row in run(q("runs_by_uid"), {"uids": chunk}):
-            records[row["r"]["uid"]] = row["r"]
-    links: dict[str, dict[str, list[str]]] = {"inputs": defaultdict(list), "outputs": defaultdict(list)}
-    for side, found in links.items():
-        for chunk in chunks(list(records)):
-            for row in run(q(f"run_{side}"), {"uids": chunk}):
-                found[row["run"]].append(row["uid"])
-    return {
-        uid: Run.from_record(record, links["inputs"][uid], links["outputs"][uid])
-        for uid, record in records.items()
-    }
+            found[row["uid"]] = Run.from_record(row, row["inputs"], row["outputs"])
+    return found
+
+
+def _load_run(run: Tx, q: Callable[[str], str], uid: str) -> dict[str, Run]:
+    """One run, by two queries anchored on its key: a look-up by a single key is several times cheaper
+    than by a list of them, and ingestion reads one run at every event."""
+    rows = run(q("run_by_uid"), {"uid": uid})
+    if not rows:
+        return {}
+    links: dict[str, list[str]] = {"USED": [], "PRODUCED": []}
+    for link in run(q("run_links"), {"uid": uid}):
+        links[link["side"]].append(link["uid"])
+    return {uid: Run.from_record(rows[0], links["USED"], links["PRODUCED"])}
+
+
+def load_versions(
+    run: Tx, q: Callable[[str], str], names: Iterable[tuple[NodeKind, str]]
+) -> dict[tuple[NodeKind, str], list[Node]]:
+    """Every version of each name, oldest recorded first, through reads or a write transaction alike."""
+    keys = [name_key(NodeKind(k), n) for k, n in dict.fromkeys(names)]
+    found: dict[tuple[NodeKind, str], list[Node]] = defaultdict(list)
+    for chunk in chunks(keys):
+        for row in run(q("versions"), {"names": chunk}):
+            node = Node.stored(row)
+            found[(node.kind, node.name)].append(node)
+    return dict(found)
+
+
+def name_key(kind: NodeKind, name: str) -> dict[str, str]:
+    """The parameters that find a name's versions: kind and name, and the ``kind:name`` key LadybugDB
+    looks them up by."""
+    return {"kind": kind.value, "name": name, "key": f"{kind.value}:{name}"}
+
+
+class Transaction:
+    """Reads and writes inside one write transaction (``LineageStore.transaction``): what a caller
+    decides from what it reads here is written in the same transaction, so nothing can change between
+    the decision and the write."""
+
+    def __init__(self, store: LineageStore, tx: Tx) -> None:
+        self.store = store
+        self.tx = tx
+
+    def get_nodes(self, uids: Iterable[str]) -> dict[str, Node]:
+        return load_nodes(self.tx, self.store._q, uids)
+
+    def get_run(self, uid: str) -> Run | None:
+        return load_runs(self.tx, self.store._q, [uid]).get(uid)
+
+    def versions_of(self, names: Iterable[tuple[NodeKind, str]]) -> dict[tuple[NodeKind, str], list[Node]]:
+        return load_versions(self.tx, self.store._q, names)
+
+    def write(self, batch: Batch) -> WriteResult:
+        """Record a batch as ``LineageStore.write`` does, in this transaction."""
+        return Writer(self.store, self.tx).write(records_of(deduplicated(batch.stamped(now()))))
 
 
 def _referenced(records: Records) -> set[str]:

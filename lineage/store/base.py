@@ -33,10 +33,12 @@ from lineage.model import (
 from lineage.store._rows import CHUNK, ProgressFn, Row, Tx, chunks
 from lineage.store._statements import check_single_statement
 from lineage.store._writer import (
+    Transaction,
     Writer,
     deduplicated,
     load_nodes,
     load_runs,
+    load_versions,
     prediction_records,
     records_of,
 )
@@ -135,6 +137,15 @@ class LineageStore(ABC):
         records = records_of(deduplicated(batch.stamped(now())))
         return self._write(lambda tx: Writer(self, tx, progress).write(records))
 
+    def transaction(self, work: Callable[[Transaction], T]) -> T:
+        """Run ``work`` with reads and writes in one write transaction, and return what it returns.
+
+        Decide from what ``work`` reads through the Transaction and write through it: the decision and
+        the write land together or not at all. Neo4j may run ``work`` again on a transient error, so it
+        must have no effects outside the transaction.
+        """
+        return self._write(lambda tx: work(Transaction(self, tx)))
+
     def record_predictions(
         self, model_uid: str, predictions: Iterable[Prediction], *, run: Run | None = None
     ) -> WriteResult:
@@ -187,13 +198,7 @@ class LineageStore(ABC):
 
     def versions_of(self, names: Iterable[tuple[NodeKind, str]]) -> dict[tuple[NodeKind, str], list[Node]]:
         """Versions of many names in one query, each list oldest first."""
-        keys = [name_key(NodeKind(k), n) for k, n in dict.fromkeys(names)]
-        result: dict[tuple[NodeKind, str], list[Node]] = defaultdict(list)
-        for chunk in chunks(keys):
-            for row in self._read(self._q("versions"), {"names": chunk}):
-                node = Node.stored(row)
-                result[(node.kind, node.name)].append(node)
-        return dict(result)
+        return load_versions(self._read, self._q, names)
 
     # --- runs -------------------------------------------------------------------------------------
 
@@ -431,12 +436,6 @@ def validate_limit(limit: int | None) -> None:
         return
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"limit {limit!r} out of range: a whole number from 1 to {MAX_LIMIT}")
-
-
-def name_key(kind: NodeKind, name: str) -> dict[str, str]:
-    """The parameters that find a name's versions: kind and name, and the ``kind:name`` key LadybugDB
-    looks them up by."""
-    return {"kind": kind.value, "name": name, "key": f"{kind.value}:{name}"}
 
 
 def validate_depth(depth: int) -> None:
