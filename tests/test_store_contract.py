@@ -8,8 +8,8 @@ import time
 import pytest
 
 from lineage.errors import Conflict, InvalidInput, NotFound, ReadOnlyViolation
-from lineage.ingest.batches import run_batch
-from lineage.model import Batch, Edge, Node, NodeKind, Run, now
+from lineage.ingest.batches import predictions_batch, run_batch
+from lineage.model import Batch, Edge, Node, NodeKind, Prediction, Run, now
 from lineage.store.base import LineageStore
 
 
@@ -418,3 +418,56 @@ def test_producing_runs_come_whole_for_many_nodes_at_once(demo_store: LineageSto
         "feature:purchase_analysis@2": "run-features-2",
     }
     assert runs["model:scoring_model@1"].parameters == {"learning_rate": 0.1, "n_estimators": 300}
+
+
+# --- bulk predictions -------------------------------------------------------------------------------
+
+
+def test_bulk_predictions_store_what_a_predictions_batch_describes(store: LineageStore) -> None:
+    """Enough predictions for LadybugDB's COPY path; chained ones, a run, and every check kept."""
+    model = Node(kind=NodeKind.MODEL, name="scorer", version="3")
+    spend = feature("spend")
+    store.write(run_batch(Run(uid="train", name="train"), [spend], [model]))
+    predictions = [
+        Prediction(
+            name="score",
+            version=str(i),
+            input_digest=f"sha256:{i:04x}",
+            output={"score": i / 10},
+            features=[spend.uid],
+            parents=[f"prediction:score@{i - 1}"] if i % 2 else [],
+            created_at="2026-05-01T12:00:00+02:00",
+            metadata={"request": i},
+        )
+        for i in range(2500)
+    ]
+    serve = Run(uid="serve-1", name="serve")
+    result = store.record_predictions(model.uid, predictions, run=serve)
+    assert (result.created_nodes, result.created_edges, result.runs_written) == (2500, 6250, 1)
+
+    expected = predictions_batch(model.uid, predictions, run=serve)
+    stored = store.get_nodes(n.uid for n in expected.nodes)
+    assert {u: n.content() for u, n in stored.items()} == {n.uid: n.content() for n in expected.nodes}
+    graph = store.upstream("prediction:score@1", depth=1)
+    assert {e.key for e in graph.edges if e.source == "prediction:score@1"} == {
+        ("prediction:score@1", model.uid),
+        ("prediction:score@1", spend.uid),
+        ("prediction:score@1", "prediction:score@0"),
+    }
+    run = store.get_run("serve-1")
+    assert run is not None and set(run.outputs) == {n.uid for n in expected.nodes}
+    assert set(run.inputs) == set(expected.runs[0].inputs)
+
+    again = store.record_predictions(model.uid, predictions[:10], run=serve)
+    assert (again.created_nodes, again.created_edges, again.unchanged) == (0, 0, 10 + 25)
+    changed = [
+        Prediction(name="score", version="7", input_digest="sha256:0007", output=2, features=[spend.uid])
+    ]
+    with pytest.raises(Conflict, match=r"prediction:score@7 is already recorded with different .*output"):
+        store.record_predictions(model.uid, changed)
+    unknown = [
+        Prediction(name="score", version="new", input_digest="x", output=1, features=["feature:nope@1"])
+    ]
+    with pytest.raises(NotFound, match="feature:nope@1"):
+        store.record_predictions(model.uid, unknown)
+    assert store.get_node("prediction:score@new") is None

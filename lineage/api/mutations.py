@@ -18,8 +18,8 @@ from lineage.api.auth import CanWrite
 from lineage.api.scalars import JSON, DateTime, RunStatus
 from lineage.api.types import Info, LineageNode, Run
 from lineage.errors import InvalidInput
-from lineage.ingest.batches import Prediction, predictions_batch, run_batch
-from lineage.model import Batch, WriteResult
+from lineage.ingest.batches import Prediction, run_batch
+from lineage.model import WriteResult
 from lineage.store.base import LineageStore
 
 
@@ -146,12 +146,11 @@ class Mutation:
             raise InvalidInput(f"{len(input.predictions)} predictions in one call: at most {limit}")
         if not input.predictions:
             raise InvalidInput("no predictions given")
-        batch = predictions_batch(
-            input.model_uid,
-            [_prediction(p) for p in input.predictions],
-            run=input.run.to_model() if input.run else None,
+        predictions = [_prediction(p) for p in input.predictions]
+        run = input.run.to_model() if input.run else None
+        nodes, result = await run_in_threadpool(
+            _record_predictions, info.context.store, input.model_uid, predictions, run
         )
-        nodes, result = await run_in_threadpool(_write_and_read_back, info.context.store, batch)
         return RecordPredictionsPayload(
             predictions=[LineageNode.from_model(n) for n in nodes], written=WriteCounts.from_model(result)
         )
@@ -201,8 +200,12 @@ def _object(value: object, what: str) -> dict[str, object]:
     return value
 
 
-def _write_and_read_back(store: LineageStore, batch: Batch) -> tuple[list[model.Node], WriteResult]:
-    """Write the batch, then read its nodes back as stored (with their recorded_at)."""
-    result = store.write(batch)
-    found = store.get_nodes(n.uid for n in batch.nodes)
-    return [found[n.uid] for n in batch.nodes if n.uid in found], result
+def _record_predictions(
+    store: LineageStore, model_uid: str, predictions: list[Prediction], run: model.Run | None
+) -> tuple[list[model.Node], WriteResult]:
+    """Record the predictions through the store's bulk path, then read them back as stored."""
+    result = store.record_predictions(model_uid, predictions, run=run)
+    uids = [model.make_uid(model.NodeKind.PREDICTION, p.name, p.version) for p in predictions]
+    uids = list(dict.fromkeys(uids))
+    found = store.get_nodes(uids)
+    return [found[uid] for uid in uids if uid in found], result
