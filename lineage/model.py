@@ -25,6 +25,9 @@ class NodeKind(StrEnum):
     PREDICTION = "prediction"
 
 
+_KINDS = {kind.value: kind for kind in NodeKind}
+
+
 class RunStatus(StrEnum):
     START = "START"
     RUNNING = "RUNNING"
@@ -206,24 +209,22 @@ class Node:
         """A node read back from a store, where it was validated on the way in. Traversals build
         thousands of these, and validating each again cost more than reading it."""
         node = object.__new__(cls)
-        output = record.get("output")
-        values = {
-            "kind": NodeKind(record["kind"]),
-            "name": record["name"],
-            "version": record["version"],
-            "checksum": record.get("checksum"),
-            "created_at": record.get("created_at"),
-            "recorded_at": record.get("recorded_at"),
-            "owner": record.get("owner"),
-            "source": record.get("source"),
-            "description": record.get("description"),
-            "metadata": json.loads(record.get("metadata") or "{}"),
-            "input_digest": record.get("input_digest"),
-            "output": None if output is None else json.loads(output),
-            "uid": record["uid"],
-        }
-        for name, value in values.items():
-            object.__setattr__(node, name, value)
+        metadata, output = record.get("metadata"), record.get("output")
+        node.__dict__.update(
+            kind=_KINDS[record["kind"]],
+            name=record["name"],
+            version=record["version"],
+            checksum=record.get("checksum"),
+            created_at=record.get("created_at"),
+            recorded_at=record.get("recorded_at"),
+            owner=record.get("owner"),
+            source=record.get("source"),
+            description=record.get("description"),
+            metadata={} if metadata in (None, "{}") else json.loads(metadata),
+            input_digest=record.get("input_digest"),
+            output=None if output is None else json.loads(output),
+            uid=record["uid"],
+        )
         return node
 
     @classmethod
@@ -385,13 +386,7 @@ class Edge:
         """An edge read back from a store, where it was validated on the way in. Traversals build
         thousands of these, and checking both uids again was a fifth of a traversal's time."""
         edge = object.__new__(cls)
-        for name, value in (
-            ("source", source),
-            ("target", target),
-            ("run", run),
-            ("recorded_at", recorded_at),
-        ):
-            object.__setattr__(edge, name, value)
+        edge.__dict__.update(source=source, target=target, run=run, recorded_at=recorded_at)
         return edge
 
     @property

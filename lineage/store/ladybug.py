@@ -99,8 +99,17 @@ class LadybugStore(LineageStore):
             result = self._connection().execute(query, dict(params))
         except RuntimeError as exc:
             raise _translate(exc) from None
+        # The store's own queries return plain columns (a whole node value costs twice as much to
+        # return), so rows need no conversion beyond naming their values. Rows are read from the
+        # binding's result directly: the public iterator adds three Python calls a row, a sixth of a
+        # large traversal's time.
         columns = result.get_column_names()
-        return [dict(zip(columns, map(plain, row), strict=True)) for row in result.get_all()]
+        rows = result._query_result
+        found = []
+        while rows.hasNext():
+            found.append(dict(zip(columns, rows.getNext(), strict=True)))
+        result.close()
+        return found
 
     def _read(self, query: str, params: Mapping[str, Any]) -> list[Row]:
         return self._execute(query, params)
