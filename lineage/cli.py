@@ -18,7 +18,7 @@ from rich.table import Table
 from lineage.errors import LineageError
 from lineage.model import Node, NodeKind, Run, Subgraph
 from lineage.store import LineageStore, default_url, open_store
-from lineage.store.base import MAX_DEPTH
+from lineage.store.base import MAX_DEPTH, MAX_LIMIT
 
 if TYPE_CHECKING:
     from lineage.audit import PredictionAudit
@@ -102,7 +102,7 @@ def _print_subgraph(graph: Subgraph, direction: str) -> None:
     console.print(table)
     summary = f"{len(graph.nodes) - 1} nodes, {len(graph.edges)} edges"
     if graph.truncated:
-        summary += "; cut off by the depth bound (raise --depth to see more)"
+        summary += "; cut off by the depth bound or --limit (raise them to see more)"
     click.echo(summary)
 
 
@@ -118,12 +118,24 @@ def _traversal(direction: str) -> None:
     @click.option("--depth", type=click.IntRange(1, MAX_DEPTH), default=10, show_default=True)
     @click.option("--kind", "kinds", type=KIND, multiple=True, help="Only nodes of this kind (repeatable).")
     @click.option("--as-of", help="Ignore what was recorded after this ISO 8601 time.")
+    @click.option(
+        "--limit",
+        type=click.IntRange(1, MAX_LIMIT),
+        help="Stop after this many nodes, nearest first (the search stops there too).",
+    )
     @JSON_OPTION
     def command(
-        store: LineageStore, uid: str, depth: int, kinds: tuple[str, ...], as_of: str | None, as_json: bool
+        store: LineageStore,
+        uid: str,
+        depth: int,
+        kinds: tuple[str, ...],
+        as_of: str | None,
+        limit: int | None,
+        as_json: bool,
     ) -> None:
         traverse = store.upstream if direction == "upstream" else store.downstream
-        graph = traverse(uid, depth=depth, kinds=[NodeKind(k) for k in kinds] or None, as_of=as_of)
+        kinds_wanted = [NodeKind(k) for k in kinds] or None
+        graph = traverse(uid, depth=depth, kinds=kinds_wanted, as_of=as_of, limit=limit)
         _print_json(subgraph_json(graph)) if as_json else _print_subgraph(graph, direction.capitalize())
 
 

@@ -53,7 +53,16 @@ def test_downstream_table_with_kind_filter_and_depth(demo_url: str) -> None:
     ).output
     assert "scoring_model" in output
     assert "credit_limit_model" not in output  # three hops away
-    assert "cut off by the depth bound" in output
+    assert "cut off by the depth bound or --limit" in output
+
+
+def test_limit_keeps_the_nearest_nodes_and_says_it_cut(demo_url: str) -> None:
+    result = lineage(demo_url, "upstream", "model:credit_limit_model@2", "--limit", "3", "--json")
+    graph = json.loads(result.output)
+    assert sorted(n["depth"] for n in graph["nodes"]) == [0, 1, 1, 1]  # the root and its three inputs
+    assert graph["truncated"] is True
+    refused = lineage(demo_url, "upstream", "model:credit_limit_model@2", "--limit", "0")
+    assert refused.exit_code == 2 and "--limit" in refused.output
 
 
 def test_path_prints_the_chain(demo_url: str) -> None:
