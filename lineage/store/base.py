@@ -1,8 +1,10 @@
 """The storage contract, written once on top of a handful of backend primitives.
 
-A backend supplies four things: a read (``_read``), a write transaction (``_write``), a guarded raw
-read (``_raw_read``) and ``close``. Everything a user calls is here, so validation, conflict detection,
-traversal and pagination behave the same on every backend; the contract tests hold them to it.
+A backend supplies five things: a read (``_read``), a write transaction (``_write``), a guarded raw
+read (``_raw_read``), a profiled query (``_profile``, for the plan tests) and ``close``; it may take over
+two steps of a write (``_create``, ``_on_new_nodes``). Everything a user calls is here or in the write
+path (``_writer.py``), so validation, conflict detection, traversal and pagination behave the same on
+every backend; the contract tests hold them to it.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from neo4j.exceptions import (
     Neo4jError,
     ServiceUnavailable,
     SessionExpired,
+    TransientError,
 )
 
 from lineage import cypher
@@ -122,6 +123,13 @@ class Neo4jStore(LineageStore):
             raise StoreUnavailable(f"Neo4j is unavailable: {_first_line(exc)}") from None
         except ClientError as exc:
             raise _translate(exc) from None
+        except TransientError as exc:
+            if "MemoryPoolOutOfMemoryError" not in (exc.code or ""):
+                raise
+            raise InvalidInput(
+                "the write is too large for one Neo4j transaction (the server's transaction memory, "
+                "dbms.memory.transaction.total.max, ran out): split it, or give the server more heap"
+            ) from None
 
     def close(self) -> None:
         self._driver.close()
