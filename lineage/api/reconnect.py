@@ -107,6 +107,9 @@ class ReconnectingStore(LineageStore):
     def _write(self, work: Callable[[Tx], T]) -> T:
         return self._guarded(lambda store: store._write(work))
 
+    def _reading(self, work: Callable[[Tx], T]) -> T:
+        return self._guarded(lambda store: store._reading(work))
+
     def _raw_read(self, text: str, params: Mapping[str, Any], limit: int, timeout: float) -> RawResult:
         return self._guarded(lambda store: store._raw_read(text, params, limit, timeout))
 

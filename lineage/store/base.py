@@ -104,6 +104,11 @@ class LineageStore(ABC):
     def close(self) -> None:
         """Release connections and files. The store cannot be used afterwards."""
 
+    def _reading(self, work: Callable[[Tx], T]) -> T:
+        """Run ``work`` with a query function whose queries share one read transaction where the backend
+        has them (Neo4j: one snapshot, and a round trip instead of one per query)."""
+        return work(self._read)
+
     def ping(self) -> None:
         """Raise StoreUnavailable when the store cannot answer a trivial query."""
         self._read("RETURN 1 AS ok", {})
@@ -164,7 +169,10 @@ class LineageStore(ABC):
 
     def get_node(self, uid: str) -> Node | None:
         parse_uid(uid)
-        rows = self._read(self._q("node_by_uid"), {"uid": uid})
+        return self._node_in(self._read, uid)
+
+    def _node_in(self, read: Tx, uid: str) -> Node | None:
+        rows = read(self._q("node_by_uid"), {"uid": uid})
         return Node.stored(rows[0]) if rows else None
 
     def get_nodes(self, uids: Iterable[str]) -> dict[str, Node]:
@@ -275,7 +283,22 @@ class LineageStore(ABC):
         validate_depth(depth)
         validate_limit(limit)
         cutoff = parse_time(as_of) if as_of else _END_OF_TIME
-        root = self.get_node(uid)
+        parse_uid(uid)
+        return self._reading(
+            lambda read: self._traverse_in(read, uid, direction, depth, kinds, cutoff, limit)
+        )
+
+    def _traverse_in(
+        self,
+        read: Tx,
+        uid: str,
+        direction: str,
+        depth: int,
+        kinds: Iterable[NodeKind] | None,
+        cutoff: str,
+        limit: int | None,
+    ) -> Subgraph:
+        root = self._node_in(read, uid)
         if root is None:
             raise NotFound(f"no node {uid}")
         if root.recorded_at and root.recorded_at > cutoff:
@@ -284,24 +307,24 @@ class LineageStore(ABC):
         # engine's breadth-first search finds the nodes (nearest first, stopping at the limit), one
         # query reads their parents' edges, and one probe looks a hop past the depth bound. Distances
         # are then a breadth-first search in memory over the edges recorded by ``cutoff``.
-        found = self._reach(direction, uid, depth, limit)
+        found = self._reach(read, direction, uid, depth, limit)
         cut_by_limit = limit is not None and len(found) > limit
         nodes = {root.uid: root} | {
             n.uid: n for n in found[:limit] if (n.recorded_at or "") <= cutoff
         }
-        parents = [e for e in self._parents(nodes) if (e.recorded_at or "") <= cutoff]
+        parents = [e for e in self._parents_in(read, nodes) if (e.recorded_at or "") <= cutoff]
         edges = [e for e in parents if e.source in nodes and e.target in nodes]
         depths = _distances(uid, edges, direction, depth)
         kept = [e for e in edges if e.source in depths and e.target in depths]
-        edge_cut = self._beyond(direction, depths, depth, parents, cutoff)
+        edge_cut = self._beyond(read, direction, depths, depth, parents, cutoff)
         return self._subgraph(root, nodes, depths, kept, kinds, truncated=cut_by_limit or edge_cut)
 
-    def _reach(self, direction: str, uid: str, depth: int, limit: int | None) -> list[Node]:
+    def _reach(self, read: Tx, direction: str, uid: str, depth: int, limit: int | None) -> list[Node]:
         """The nodes within ``depth`` hops, nearest first, one more than ``limit`` at most."""
         query = self._q(f"{direction}_reach").replace("{max_depth}", str(depth))
         query = query.replace("{nearest_limit}", "" if limit is None else "ORDER BY depth, uid LIMIT $limit")
         bound = _NO_LIMIT if limit is None else limit + 1
-        return [Node.stored(row) for row in self._read(query, {"uid": uid, "limit": bound})]
+        return [Node.stored(row) for row in read(query, {"uid": uid, "limit": bound})]
 
     def _parents(self, uids: Iterable[str]) -> list[Edge]:
         """The DERIVED_FROM edges out of each node: what each was derived from."""
@@ -319,7 +342,13 @@ class LineageStore(ABC):
         ]
 
     def _beyond(
-        self, direction: str, depths: Mapping[str, int], depth: int, parents: Iterable[Edge], cutoff: str
+        self,
+        read: Tx,
+        direction: str,
+        depths: Mapping[str, int],
+        depth: int,
+        parents: Iterable[Edge],
+        cutoff: str,
     ) -> bool:
         """Whether anything lies one hop past the depth bound. Upstream, the parents already read say
         so; downstream, a probe asks whether anything derives from the deepest nodes."""
@@ -330,7 +359,7 @@ class LineageStore(ABC):
             edge_of = set(deepest)
             return any(e.source in edge_of and e.target not in depths for e in parents)
         return any(
-            self._read(self._q("children_exist"), {"uids": chunk, "as_of": cutoff})
+            read(self._q("children_exist"), {"uids": chunk, "as_of": cutoff})
             for chunk in chunks(deepest)
         )
 
