@@ -26,7 +26,7 @@ from lineage.api.auth import TokenSet
 from lineage.ingest.batches import merge, run_batch
 from lineage.model import Batch, Node, NodeKind, Subgraph
 from lineage.model import Run as ModelRun
-from lineage.store.base import LineageStore, RawResult, Row, Tx
+from lineage.store.base import LineageStore, PlanStep, RawResult, Row, Tx
 
 T = TypeVar("T")
 
@@ -75,6 +75,9 @@ class CountingStore(LineageStore):
 
     def _raw_read(self, text: str, params: Mapping[str, Any], limit: int, timeout: float) -> RawResult:
         return self.inner._raw_read(text, params, limit, timeout)
+
+    def _profile(self, query: str, params: Mapping[str, Any]) -> list[PlanStep]:
+        return self.inner._profile(query, params)
 
     def upstream(self, uid: str, **options: Any) -> Subgraph:
         with self._tracked():

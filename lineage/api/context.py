@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -22,6 +22,9 @@ from lineage.api.settings import Settings
 from lineage.errors import InvalidInput
 from lineage.model import Node, NodeKind, Run
 from lineage.store.base import LineageStore
+
+if TYPE_CHECKING:  # the answer types import this module
+    from lineage.api.types import Run as RunAnswer
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -46,6 +49,20 @@ class Loaders:
 
 
 @dataclass
+class Prefetched:
+    """What traversals fetched in bulk for the nested fields of their nodes: node uid -> the run that
+    produced it (``None``: no run did), and (kind, name) -> every version of the name. A node that no
+    traversal covered is not in them, and its resolvers load through the DataLoaders instead."""
+
+    runs: dict[str, RunAnswer | None] = field(default_factory=dict)
+    versions: dict[tuple[NodeKind, str], list[Node]] = field(default_factory=dict)
+
+    def add(self, other: Prefetched) -> None:
+        self.runs.update(other.runs)
+        self.versions.update(other.versions)
+
+
+@dataclass
 class Context:
     """What every resolver gets as ``info.context``."""
 
@@ -56,6 +73,7 @@ class Context:
     request: Request | None = None
     response: Response | None = None
     loaders: Loaders = field(init=False)
+    prefetched: Prefetched = field(default_factory=Prefetched, init=False)
     traversals: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:

@@ -21,6 +21,7 @@ from strawberry.types import ExecutionContext
 from strawberry.utils.logging import StrawberryLogger
 
 from lineage.api.errors import INTERNAL, ErrorCodes, code_of
+from lineage.api.execution import PlainFieldsExecutor
 from lineage.api.metrics import OperationMetrics
 from lineage.api.mutations import Mutation
 from lineage.api.queries import Query
@@ -51,6 +52,7 @@ def build_schema(settings: Settings) -> LineageSchema:
         query=Query,
         mutation=Mutation,
         extensions=list(extensions),
+        execution_context_class=PlainFieldsExecutor,
         config=StrawberryConfig(scalar_map=SCALARS),
     )
 

@@ -1,14 +1,17 @@
 """The GraphQL object types of the lineage graph, and the traversal every one of them shares.
 
-``LineageNode`` is the hot type: a 5,000-node subgraph resolves its scalar fields 50,000+ times, so
-they are plain fields (strawberry hands them to graphql-core without a resolver wrapper), and ``kind``
-holds the enum's plain value, which graphql-core maps to its name by dictionary look-up. Only the fields
-that need the store have resolvers, and they never cost a store call per node:
+``LineageNode``, ``LineageEdge`` and ``Subgraph`` are views: their source objects are the model's own
+``Node``, ``Edge`` and ``Subgraph``, whose attributes carry the types' field names, so a 5,000-node
+answer is served without first copying every node into an answer object (their ``from_model`` only
+tells the type checker). Their scalar fields are plain fields, which ``lineage.api.execution``
+completes in bulk. Only the fields that need the store have resolvers; they read their node through
+``strawberry.Parent`` and never cost a store call per node:
 
 - a traversal looks at what its query selects and, when its nodes ask for ``producedBy`` or
   ``versions``, fetches those for the whole subgraph in the same thread-pool call (two or three store
-  queries); the resolvers then answer synchronously from what was fetched, so graphql-core completes
-  the list without an asyncio task per node;
+  queries) into the request's ``Prefetched``; the executor then takes them from there for the whole
+  list of nodes at once (``BULK``), or, where their selection is not all plain fields, the resolvers
+  answer synchronously from it, so graphql-core completes the list without an asyncio task per node;
 - anywhere else (``node``, a run's inputs, a page of ``nodes``) the resolvers go through the
   per-request DataLoaders, one store call per batch.
 """
@@ -16,15 +19,15 @@ that need the store have resolvers, and they never cost a store call per node:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import strawberry
 from starlette.concurrency import run_in_threadpool
 from strawberry.types.nodes import SelectedField, Selection
 
 from lineage import model
-from lineage.api.context import Context
+from lineage.api.context import Context, Prefetched
+from lineage.api.execution import BULK
 from lineage.api.scalars import JSON, DateTime, NodeKind, RunStatus, as_datetime
 from lineage.model import parse_uid
 
@@ -38,15 +41,28 @@ def _traversal_of_node(direction: Direction, description: str) -> Any:
     """The ``upstream`` or ``downstream`` field of a node: the same traversal as the query's."""
 
     async def resolve(
-        self: LineageNode,
+        parent: strawberry.Parent[model.Node],
         info: Info,
         depth: int = DEFAULT_DEPTH,
         kinds: list[NodeKind] | None = None,
         as_of: DateTime | None = None,
     ) -> Subgraph:
-        return await traverse(info, direction, self.uid, depth, kinds, as_of)
+        return await traverse(info, direction, parent.uid, depth, kinds, as_of)
 
     return strawberry.field(resolver=resolve, description=description)
+
+
+def _prefetched_runs(context: Context, nodes: Sequence[model.Node]) -> list[Run | None] | None:
+    """``producedBy`` of a whole list of nodes, when a traversal prefetched it for every one."""
+    runs = context.prefetched.runs
+    return [runs[n.uid] for n in nodes] if all(n.uid in runs for n in nodes) else None
+
+
+def _prefetched_versions(context: Context, nodes: Sequence[model.Node]) -> list[list[model.Node]] | None:
+    """``versions`` of a whole list of nodes, when a traversal prefetched it for every one."""
+    versions = context.prefetched.versions
+    keys = [(n.kind, n.name) for n in nodes]
+    return [versions[key] for key in keys] if all(key in versions for key in keys) else None
 
 
 @strawberry.type(description="One immutable version of a dataset, feature, model or prediction.")
@@ -64,43 +80,43 @@ class LineageNode:
     metadata: JSON = strawberry.field(description="Free-form JSON object.")
     input_digest: str | None = strawberry.field(description="Predictions: the digest of the inputs.")
     output: JSON | None = strawberry.field(description="Predictions: the output value.")
-    prefetched: strawberry.Private[Prefetched | None] = None
 
     # Synchronous on purpose: a prefetched answer is returned as it is; otherwise the coroutine that
     # loads it is returned, and graphql-core awaits it like any awaitable result.
-    @strawberry.field(description="The run that produced this version (the first recorded, if several).")
-    def produced_by(self, info: Info) -> Run | None:
-        if self.prefetched is not None and self.prefetched.runs is not None:
-            return self.prefetched.runs.get(self.uid)
-        return _load_producing_run(info, self.uid)  # type: ignore[return-value]
+    @strawberry.field(
+        description="The run that produced this version (the first recorded, if several).",
+        metadata={BULK: _prefetched_runs},
+    )
+    @staticmethod
+    def produced_by(parent: strawberry.Parent[model.Node], info: Info) -> Run | None:
+        runs = info.context.prefetched.runs
+        if parent.uid in runs:
+            return runs[parent.uid]
+        return _load_producing_run(info, parent.uid)  # type: ignore[return-value]
 
-    @strawberry.field(description="Every version of this name, oldest recorded first (this one included).")
-    def versions(self, info: Info) -> list[LineageNode]:
-        if self.prefetched is not None and self.prefetched.versions is not None:
-            return self.prefetched.versions.get((self.kind, self.name), [])
-        return _load_versions(info, NodeKind(self.kind), self.name)  # type: ignore[return-value]
+    @strawberry.field(
+        description="Every version of this name, oldest recorded first (this one included).",
+        metadata={BULK: _prefetched_versions},
+    )
+    @staticmethod
+    def versions(parent: strawberry.Parent[model.Node], info: Info) -> list[LineageNode]:
+        key = (parent.kind, parent.name)
+        versions = info.context.prefetched.versions
+        if key in versions:
+            return LineageNode.from_models(versions[key])
+        return _load_versions(info, key)  # type: ignore[return-value]
 
     upstream: Subgraph = _traversal_of_node("upstream", "What this version was derived from.")
     downstream: Subgraph = _traversal_of_node("downstream", "What was derived from this version.")
 
-    @classmethod
-    def from_model(cls, node: model.Node, prefetched: Prefetched | None = None) -> LineageNode:
-        return cls(
-            uid=strawberry.ID(node.uid),
-            kind=node.kind.value,  # type: ignore[arg-type]  # the value: see the module docstring
-            name=node.name,
-            version=node.version,
-            checksum=node.checksum,
-            recorded_at=as_datetime(node.recorded_at) or DateTime(""),
-            created_at=as_datetime(node.created_at),
-            owner=node.owner,
-            source=node.source,
-            description=node.description,
-            metadata=dict(node.metadata),
-            input_digest=node.input_digest,
-            output=node.output,
-            prefetched=prefetched,
-        )
+    @staticmethod
+    def from_model(node: model.Node) -> LineageNode:
+        """The answer for ``node``: the node itself (see the module docstring)."""
+        return cast(LineageNode, node)
+
+    @staticmethod
+    def from_models(nodes: Iterable[model.Node]) -> list[LineageNode]:
+        return cast(list[LineageNode], list(nodes))
 
 
 async def _load_producing_run(info: Info, uid: str) -> Run | None:
@@ -108,9 +124,8 @@ async def _load_producing_run(info: Info, uid: str) -> Run | None:
     return None if run is None else Run.from_model(run)
 
 
-async def _load_versions(info: Info, kind: NodeKind, name: str) -> list[LineageNode]:
-    history = await info.context.loaders.versions.load((kind, name))
-    return [LineageNode.from_model(n) for n in history]
+async def _load_versions(info: Info, key: tuple[model.NodeKind, str]) -> list[LineageNode]:
+    return LineageNode.from_models(await info.context.loaders.versions.load(key))
 
 
 @strawberry.type(description="An activity that read some node versions and produced others.")
@@ -167,7 +182,7 @@ class Run:
 
 async def _nodes(info: Info, uids: list[strawberry.ID]) -> list[LineageNode]:
     found = await info.context.loaders.node.load_many(uids)
-    return [LineageNode.from_model(n) for n in found if n is not None]
+    return LineageNode.from_models(n for n in found if n is not None)
 
 
 @strawberry.type(description="source DERIVED_FROM target, through run when the run is known.")
@@ -187,24 +202,10 @@ class Subgraph:
     edges: list[LineageEdge]
     truncated: bool = strawberry.field(description="The depth bound cut the traversal off.")
 
-    @classmethod
-    def from_model(cls, graph: model.Subgraph, prefetched: Prefetched | None = None) -> Subgraph:
-        nodes = [LineageNode.from_model(n, prefetched) for n in graph.nodes]
-        root = nodes[0] if nodes and nodes[0].uid == graph.root.uid else None
-        return cls(
-            root=root or LineageNode.from_model(graph.root, prefetched),
-            nodes=nodes,
-            edges=[
-                LineageEdge(
-                    source=strawberry.ID(e.source),
-                    target=strawberry.ID(e.target),
-                    run=None if e.run is None else strawberry.ID(e.run),
-                    recorded_at=as_datetime(e.recorded_at),
-                )
-                for e in graph.edges
-            ],
-            truncated=graph.truncated,
-        )
+    @staticmethod
+    def from_model(graph: model.Subgraph) -> Subgraph:
+        """The answer for ``graph``: the graph itself, its nodes and edges as they are."""
+        return cast(Subgraph, graph)
 
 
 async def traverse(
@@ -224,43 +225,36 @@ async def traverse(
     walk = context.store.upstream if direction == "upstream" else context.store.downstream
     wanted = _asked_of_nodes(info.selected_fields)
 
-    def work() -> tuple[model.Subgraph, Prefetched | None]:
+    def work() -> tuple[model.Subgraph, Prefetched]:
         graph = walk(uid, depth=depth, kinds=kinds or None, as_of=as_of)
         return graph, prefetch(context.store, graph.nodes, wanted)
 
     graph, prefetched = await run_in_threadpool(work)
-    return Subgraph.from_model(graph, prefetched)
-
-
-@dataclass(frozen=True)
-class Prefetched:
-    """Nested answers fetched for a whole subgraph; ``None`` where the query did not ask."""
-
-    runs: Mapping[str, Run] | None  # node uid -> the run that produced it
-    versions: Mapping[tuple[str, str], list[LineageNode]] | None  # (kind value, name) -> versions
+    context.prefetched.add(prefetched)
+    return Subgraph.from_model(graph)
 
 
 PREFETCHABLE = frozenset({"producedBy", "versions"})
 
 
-def prefetch(store: Any, nodes: Sequence[model.Node], wanted: set[str]) -> Prefetched | None:
+def prefetch(store: Any, nodes: Sequence[model.Node], wanted: set[str]) -> Prefetched:
     """Blocking: call it in the thread pool."""
-    if not wanted:
-        return None
-    runs = None
+    fetched = Prefetched()
     if "producedBy" in wanted:
-        by_uid: dict[str, Run] = {}  # one answer object per run, however many nodes it produced
-        runs = {
-            node: by_uid.setdefault(run.uid, Run.from_model(run))
-            for node, run in store.producing_runs(n.uid for n in nodes).items()
-        }
-    versions = None
+        fetched.runs = _runs_by_node(nodes, store.producing_runs(n.uid for n in nodes))
     if "versions" in wanted:
-        history = store.versions_of((n.kind, n.name) for n in nodes)
-        versions = {
-            (k.value, name): [LineageNode.from_model(n) for n in h] for (k, name), h in history.items()
-        }
-    return Prefetched(runs=runs, versions=versions)
+        names = {(n.kind, n.name) for n in nodes}
+        fetched.versions = {name: [] for name in names} | store.versions_of(names)
+    return fetched
+
+
+def _runs_by_node(nodes: Sequence[model.Node], found: Mapping[str, model.Run]) -> dict[str, Run | None]:
+    """Each node's producing run (``None``: no run did), one answer object per run."""
+    answers: dict[str, Run] = {}
+    for run in found.values():
+        if run.uid not in answers:
+            answers[run.uid] = Run.from_model(run)
+    return {n.uid: answers[found[n.uid].uid] if n.uid in found else None for n in nodes}
 
 
 def _asked_of_nodes(selected: Iterable[Selection]) -> set[str]:
