@@ -224,6 +224,26 @@ def test_nested_traversals_from_a_node(client: TestClient) -> None:
     ]
 
 
+def test_first_keeps_the_nearest_nodes_and_says_the_search_stopped(client: TestClient) -> None:
+    query = """{ upstream(uid: "model:credit_limit_model@2", first: 3) {
+        nodes { uid } edges { source target } truncated
+    } }"""
+    graph = ok(graphql(client, query))["upstream"]
+    assert [n["uid"] for n in graph["nodes"]] == [
+        "model:credit_limit_model@2",
+        "dataset:cost_risk_function@v1",
+        "dataset:market_conditions@2026-Q2",
+        "model:scoring_model@2",
+    ]
+    assert graph["truncated"] is True
+    assert len(graph["edges"]) == 3
+    whole = ok(graphql(client, '{ upstream(uid: "model:credit_limit_model@2", first: 6) { truncated } }'))
+    assert whole["upstream"]["truncated"] is False
+    refused = '{ upstream(uid: "model:credit_limit_model@2", first: 0) { truncated } }'
+    problem = error(graphql(client, refused))
+    assert problem["extensions"]["code"] == "BAD_USER_INPUT" and "first 0 out of range" in problem["message"]
+
+
 def test_as_of_before_the_graph_existed_finds_nothing(client: TestClient) -> None:
     query = '{ upstream(uid: "model:credit_limit_model@1", asOf: "2000-01-01") { nodes { uid } } }'
     problem = error(graphql(client, query))

@@ -7,7 +7,7 @@ start.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from starlette.concurrency import run_in_threadpool
@@ -18,7 +18,7 @@ from lineage.api.audit import PredictionAudit
 from lineage.api.impact import ImpactReport
 from lineage.api.pagination import NodeConnection
 from lineage.api.scalars import DateTime, NodeKind
-from lineage.api.types import DEFAULT_DEPTH, Direction, Info, LineageNode, Run, Subgraph, traverse
+from lineage.api.types import DEFAULT_DEPTH, FIRST, Direction, Info, LineageNode, Run, Subgraph, traverse
 from lineage.model import parse_uid
 
 DEFAULT_PAGE = 50
@@ -31,8 +31,9 @@ def _traversal(direction: Direction, description: str) -> Any:
         depth: int = DEFAULT_DEPTH,
         kinds: list[NodeKind] | None = None,
         as_of: DateTime | None = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
     ) -> Subgraph:
-        return await traverse(info, direction, uid, depth, kinds, as_of)
+        return await traverse(info, direction, uid, depth, kinds, as_of, first)
 
     return strawberry.field(resolver=resolve, description=description)
 

@@ -19,7 +19,7 @@ completes in bulk. Only the fields that need the store have resolvers; they read
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal, cast
+from typing import Annotated, Any, Literal, cast
 
 import strawberry
 from starlette.concurrency import run_in_threadpool
@@ -30,11 +30,18 @@ from lineage.api.context import Context, Prefetched
 from lineage.api.execution import BULK
 from lineage.api.scalars import JSON, DateTime, NodeKind, RunStatus, as_datetime
 from lineage.model import parse_uid
+from lineage.store.base import validate_limit
 
 Info = strawberry.Info[Context, None]
 Direction = Literal["upstream", "downstream"]
 
 DEFAULT_DEPTH = 10
+
+
+FIRST = (
+    "At most this many nodes besides the root, nearest first: the search stops there, and `truncated` "
+    "says it did."
+)
 
 
 def _traversal_of_node(direction: Direction, description: str) -> Any:
@@ -46,8 +53,9 @@ def _traversal_of_node(direction: Direction, description: str) -> Any:
         depth: int = DEFAULT_DEPTH,
         kinds: list[NodeKind] | None = None,
         as_of: DateTime | None = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
     ) -> Subgraph:
-        return await traverse(info, direction, parent.uid, depth, kinds, as_of)
+        return await traverse(info, direction, parent.uid, depth, kinds, as_of, first)
 
     return strawberry.field(resolver=resolve, description=description)
 
@@ -215,18 +223,20 @@ async def traverse(
     depth: int,
     kinds: list[NodeKind] | None,
     as_of: str | None,
+    first: int | None = None,
 ) -> Subgraph:
     """One traversal is one store call, whatever the size of the answer; what its nodes ask for is
     fetched with it, in bulk."""
     context = info.context
     context.check_depth(depth)
+    validate_limit(first, "first")
     parse_uid(uid)
     context.count_traversal()
     walk = context.store.upstream if direction == "upstream" else context.store.downstream
     wanted = _asked_of_nodes(info.selected_fields)
 
     def work() -> tuple[model.Subgraph, Prefetched]:
-        graph = walk(uid, depth=depth, kinds=kinds or None, as_of=as_of)
+        graph = walk(uid, depth=depth, kinds=kinds or None, as_of=as_of, limit=first)
         return graph, prefetch(context.store, graph.nodes, wanted)
 
     graph, prefetched = await run_in_threadpool(work)

@@ -462,11 +462,12 @@ def _distances(root: str, edges: Iterable[Edge], direction: str, bound: int) -> 
     return depths
 
 
-def validate_limit(limit: int | None) -> None:
+def validate_limit(limit: int | None, name: str = "limit") -> None:
+    """Refuse a traversal limit out of range, naming it as the caller knows it (``first`` in GraphQL)."""
     if limit is None:
         return
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput(f"limit {limit!r} out of range: a whole number from 1 to {MAX_LIMIT}")
+        raise InvalidInput(f"{name} {limit!r} out of range: a whole number from 1 to {MAX_LIMIT}")
 
 
 def validate_depth(depth: int) -> None:
