@@ -188,49 +188,41 @@ class Node:
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> Node:
-        output = record.get("output")
-        return cls(
-            kind=NodeKind(record["kind"]),
-            name=record["name"],
-            version=record["version"],
-            checksum=record.get("checksum"),
-            created_at=record.get("created_at"),
-            recorded_at=record.get("recorded_at"),
-            owner=record.get("owner"),
-            source=record.get("source"),
-            description=record.get("description"),
-            metadata=json.loads(record.get("metadata") or "{}"),
-            input_digest=record.get("input_digest"),
-            output=None if output is None else json.loads(output),
-        )
+        """A node from its flat form, validated as a new one (an import, say)."""
+        return cls(**_node_fields(record))
 
     @classmethod
     def stored(cls, record: Mapping[str, Any]) -> Node:
         """A node read back from a store, where it was validated on the way in. Traversals build
         thousands of these, and validating each again cost more than reading it."""
         node = object.__new__(cls)
-        metadata, output = record.get("metadata"), record.get("output")
-        node.__dict__.update(
-            kind=_KINDS[record["kind"]],
-            name=record["name"],
-            version=record["version"],
-            checksum=record.get("checksum"),
-            created_at=record.get("created_at"),
-            recorded_at=record.get("recorded_at"),
-            owner=record.get("owner"),
-            source=record.get("source"),
-            description=record.get("description"),
-            metadata={} if metadata in (None, "{}") else json.loads(metadata),
-            input_digest=record.get("input_digest"),
-            output=None if output is None else json.loads(output),
-            uid=record["uid"],
-        )
+        node.__dict__.update(_node_fields(record), uid=record["uid"])
         return node
 
     @classmethod
     def from_uid(cls, uid: str, **values: Any) -> Node:
         kind, name, version = parse_uid(uid)
         return cls(kind=kind, name=name, version=version, **values)
+
+
+def _node_fields(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A node's fields from its flat form: JSON text parsed, the kind made a NodeKind (an unknown kind
+    refused by NodeKind, naming it)."""
+    metadata, output, kind = record.get("metadata"), record.get("output"), record["kind"]
+    return {
+        "kind": _KINDS.get(kind) or NodeKind(kind),
+        "name": record["name"],
+        "version": record["version"],
+        "checksum": record.get("checksum"),
+        "created_at": record.get("created_at"),
+        "recorded_at": record.get("recorded_at"),
+        "owner": record.get("owner"),
+        "source": record.get("source"),
+        "description": record.get("description"),
+        "metadata": {} if metadata in (None, "{}") else json.loads(metadata),
+        "input_digest": record.get("input_digest"),
+        "output": None if output is None else json.loads(output),
+    }
 
 
 @dataclass(frozen=True, kw_only=True)
