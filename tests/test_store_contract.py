@@ -91,9 +91,11 @@ def test_a_batch_with_one_bad_edge_leaves_the_store_unchanged(store: LineageStor
     assert list(store.export_records()) == before
 
 
-def test_a_failure_midway_through_writing_rolls_everything_back(store: LineageStore) -> None:
+@pytest.mark.parametrize("outputs", [1, 150], ids=["small", "bulk"])
+def test_a_failure_midway_through_writing_rolls_everything_back(store: LineageStore, outputs: int) -> None:
     """Checks pass, then the database itself fails mid-batch: the transaction must undo the earlier
-    statements of the batch, not only refuse before writing."""
+    statements of the batch, not only refuse before writing (for a bulk batch too, which LadybugDB
+    writes by COPY)."""
     store.write(Batch(nodes=(dataset("base"),)))
     before = list(store.export_records())
     real_write = type(store)._write
@@ -101,7 +103,7 @@ def test_a_failure_midway_through_writing_rolls_everything_back(store: LineageSt
     def failing_write(self: LineageStore, work):  # type: ignore[no-untyped-def]
         def sabotaged(tx):  # type: ignore[no-untyped-def]
             def run(query, params):  # type: ignore[no-untyped-def]
-                if "DERIVED_FROM {run" in query:  # the last statement of a batch: edges
+                if "DERIVED_FROM {run" in query or "COPY DERIVED_FROM" in query:  # the last: edges
                     raise RuntimeError("disk full")
                 return tx(query, params)
 
@@ -112,7 +114,8 @@ def test_a_failure_midway_through_writing_rolls_everything_back(store: LineageSt
     type(store)._write = failing_write  # type: ignore[method-assign]
     try:
         with pytest.raises(RuntimeError, match="disk full"):
-            store.write(run_batch(Run(uid="r", name="s"), ["dataset:base@1"], [feature("f")]))
+            made = [feature(f"f{i}") for i in range(outputs)]
+            store.write(run_batch(Run(uid="r", name="s"), ["dataset:base@1"], made))
     finally:
         type(store)._write = real_write  # type: ignore[method-assign]
     assert list(store.export_records()) == before
