@@ -56,7 +56,9 @@ def impact_of(store: LineageStore, graph: Subgraph) -> ImpactReport:
     """The impact report of a downstream subgraph already in hand (the graph page draws the same one)."""
     affected = tuple(n for n in graph.nodes if n.uid != graph.root.uid)
     counts = Counter(n.kind for n in affected)
-    versions = store.versions_of((n.kind, n.name) for n in affected)
+    # Predictions are events, not versions of something that gets a newer version: a name of them can
+    # hold millions, and "latest" means nothing there, so only data, features and models are named.
+    versions = store.versions_of((n.kind, n.name) for n in affected if n.kind is not NodeKind.PREDICTION)
     names = tuple(
         AffectedName(
             kind=kind,

@@ -308,14 +308,7 @@ def test_impact_groups_by_kind_with_depths_and_latest_versions(client: TestClien
             "latest": {"uid": "model:credit_limit_model@2"},
             "latestIsAffected": False,
         },
-        {
-            "kind": "PREDICTION",
-            "name": "credit_offer",
-            "affectedVersions": ["c-1001-g1"],
-            "latest": {"uid": "prediction:credit_offer@c-1003-g2"},
-            "latestIsAffected": False,
-        },
-    ]
+    ]  # predictions are events, not versions with a latest one: they are counted, not named
 
 
 # --- refusals ---------------------------------------------------------------------------------------

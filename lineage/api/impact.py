@@ -43,7 +43,10 @@ class ImpactReport:
     deployed: list[AffectedNode] = strawberry.field(
         description="Affected model versions whose metadata marks them deployed (stage: production)."
     )
-    names: list[AffectedName]
+    names: list[AffectedName] = strawberry.field(
+        description="Each affected dataset, feature and model name with its latest version (predictions "
+        "are counted in byKind, not named: they have no latest version)."
+    )
     truncated: bool = strawberry.field(description="The depth bound cut the search off: there may be more.")
 
     @classmethod
