@@ -10,7 +10,7 @@ import pytest
 from lineage.errors import Conflict, InvalidInput, NotFound, ReadOnlyViolation
 from lineage.ingest.batches import predictions_batch, run_batch
 from lineage.model import Batch, Edge, Node, NodeKind, Prediction, Run, now
-from lineage.store.base import LineageStore
+from lineage.store.base import LineageStore, Transaction
 
 
 def dataset(name: str, version: str = "1", **extra: object) -> Node:
@@ -474,3 +474,27 @@ def test_bulk_predictions_store_what_a_predictions_batch_describes(store: Lineag
     with pytest.raises(NotFound, match="feature:nope@1"):
         store.record_predictions(model.uid, unknown)
     assert store.get_node("prediction:score@new") is None
+
+
+# --- transactions -------------------------------------------------------------------------------------
+
+
+def test_a_transaction_decides_and_writes_together_or_not_at_all(store: LineageStore) -> None:
+    store.write(Batch(nodes=(dataset("base"),)))
+
+    def add_feature(tx: Transaction) -> int:
+        assert tx.get_nodes(["dataset:base@1"]).keys() == {"dataset:base@1"}
+        written = tx.write(run_batch(Run(uid="r", name="s"), ["dataset:base@1"], [feature("f")]))
+        assert tx.get_run("r") is not None  # its own write, read back inside
+        return written.created_nodes
+
+    assert store.transaction(add_feature) == 1
+    assert store.get_node("feature:f@1") is not None
+
+    def fail_after_writing(tx: Transaction) -> None:
+        tx.write(Batch(nodes=(feature("g"),)))
+        raise Conflict("decided against it")
+
+    with pytest.raises(Conflict, match="decided against it"):
+        store.transaction(fail_after_writing)
+    assert store.get_node("feature:g@1") is None

@@ -38,8 +38,7 @@ from typing import Any
 from lineage.errors import InvalidInput
 from lineage.ingest.batches import MAX_EDGES_PER_RUN, check_fan_out
 from lineage.model import Batch, Edge, Node, NodeKind, Run, RunStatus, parse_time
-from lineage.store._writer import Transaction
-from lineage.store.base import LineageStore
+from lineage.store.base import LineageStore, Transaction
 
 Reader = LineageStore | Transaction
 """What an event is read and written through: the store, or a transaction of it."""
