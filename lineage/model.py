@@ -101,16 +101,21 @@ def parse_time(text: str) -> str:
 _STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
 
 
+def stored_time(value: str | None, name: str) -> str | None:
+    """A time field (``name``, for the message) in the stored form. Values read back from a store are
+    in that form already, and the check for it is cheap next to parsing."""
+    if value is None or _STORED_TIME.fullmatch(value):
+        return value
+    try:
+        return parse_time(value)
+    except InvalidInput as exc:
+        raise InvalidInput(f"{name}: {exc}") from None
+
+
 def _normalised_times(record: object, *names: str) -> None:
-    """Bring the named time fields of a frozen dataclass to the stored form; values read back from a
-    store are in that form already, and the check for it is cheap next to parsing."""
+    """Bring the named time fields of a frozen dataclass to the stored form."""
     for name in names:
-        value = getattr(record, name)
-        if value is not None and not _STORED_TIME.fullmatch(value):
-            try:
-                object.__setattr__(record, name, parse_time(value))
-            except InvalidInput as exc:
-                raise InvalidInput(f"{name}: {exc}") from None
+        object.__setattr__(record, name, stored_time(getattr(record, name), name))
 
 
 def now() -> str:

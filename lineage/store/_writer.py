@@ -8,7 +8,6 @@ lineage store receives and a dataclass per row cost more than writing the row.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,8 +23,8 @@ from lineage.model import (
     WriteResult,
     canonical_json,
     now,
-    parse_time,
     parse_uid,
+    stored_time,
 )
 from lineage.store._rows import ProgressFn, Row, Tx, chunks
 
@@ -35,9 +34,6 @@ if TYPE_CHECKING:
 CONTENT = ("kind", "name", "version", "checksum", "created_at", "owner", "source", "description",
            "metadata", "input_digest", "output")  # fmt: skip
 """The stored fields that make a version what it is (``Node.content``)."""
-
-_STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
-
 
 @dataclass(frozen=True)
 class Records:
@@ -80,7 +76,7 @@ def prediction_records(
             "name": p.name,
             "version": p.version,
             "checksum": None,
-            "created_at": _stored_time(p.created_at, uid),
+            "created_at": stored_time(p.created_at, f"{uid}: created_at"),
             "owner": None,
             "source": None,
             "description": None,
@@ -103,15 +99,6 @@ def prediction_records(
         outputs = (*run.outputs, *nodes)
         runs.append(_with_links(run, (*run.inputs, *inputs), outputs, at))
     return Records(nodes=list(nodes.values()), edges=edges, runs=runs)
-
-
-def _stored_time(value: str | None, uid: str) -> str | None:
-    if value is None or _STORED_TIME.fullmatch(value):
-        return value
-    try:
-        return parse_time(value)
-    except InvalidInput as exc:
-        raise InvalidInput(f"{uid}: created_at: {exc}") from None
 
 
 def _with_links(run: Run, inputs: Sequence[str], outputs: Sequence[str], at: str) -> Run:
