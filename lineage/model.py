@@ -235,8 +235,9 @@ class Run:
     """An activity that read some node versions and produced others: a pipeline step, a training job.
 
     Runs are the one thing that fills in over time (an OpenLineage START, then a COMPLETE), so a run
-    merges with what is stored: unset fields are filled, the status moves forward, and a different value
-    for a field already set is a conflict.
+    merges with what is stored: unset fields are filled, the status and times follow the reports' own
+    times whatever order they arrive in (``merged_with``), and a different value for another field
+    already set is a conflict.
     """
 
     uid: str
@@ -317,20 +318,23 @@ class Run:
         )
 
     def merged_with(self, incoming: Run) -> Run:
-        """This stored run with what a later report adds. Raises Conflict where the two disagree."""
+        """This stored run with what another report of it adds. Raises Conflict where the two disagree.
+
+        The same reports give the same run in any order of arrival: it started at the earliest start,
+        and its status and end come together from the report that ends it last (a terminal status over
+        a progress one; at the same end time, FAIL over ABORT over COMPLETE)."""
         stored, new = self.to_record(), incoming.to_record()
-        merged: dict[str, Any] = {}
+        merged: dict[str, Any] = {"started_at": _earliest(stored["started_at"], new["started_at"])}
+        merged.update(_outcome(stored, new))
         differing = []
         for key, old in stored.items():
             value = new[key]
+            if key in merged:
+                continue
             if key == "recorded_at" or value is None or value == old:
                 merged[key] = old
             elif old is None:
                 merged[key] = value
-            elif key == "status":
-                merged[key] = _later_status(RunStatus(old), RunStatus(value)).value
-            elif key == "ended_at":
-                merged[key] = max(old, value)
             elif key in ("parameters", "environment"):
                 combined, clash = _merge_objects(json.loads(old), json.loads(value))
                 differing += [f"{key}.{k}" for k in clash]
@@ -348,13 +352,37 @@ class Run:
         )
 
 
-def _later_status(old: RunStatus, new: RunStatus) -> RunStatus:
-    """Events of one run may arrive in any order: a terminal status is never replaced by a progress one."""
-    if old.is_terminal:
-        return old
-    if new.is_terminal or (old, new) == (RunStatus.START, RunStatus.RUNNING):
-        return new
-    return old
+# Where two reports end a run at the same time, the graver outcome stands; before any end, RUNNING
+# follows START.
+_STATUS_RANK = {
+    None: 0,
+    RunStatus.START: 1,
+    RunStatus.RUNNING: 2,
+    RunStatus.COMPLETE: 3,
+    RunStatus.ABORT: 4,
+    RunStatus.FAIL: 5,
+}
+
+
+def _outcome(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
+    """The status and end time of two reports of one run (stored records): those of the report that
+    ends the run last. Only a terminal status says when the run ended; a report without one leaves the
+    latest end time given."""
+
+    def order(record: Mapping[str, Any]) -> tuple[bool, str, int]:
+        status = RunStatus(record["status"]) if record["status"] else None
+        terminal = status is not None and status.is_terminal
+        return terminal, (record["ended_at"] or "") if terminal else "", _STATUS_RANK[status]
+
+    last = max(a, b, key=order)
+    if order(last)[0] and last["ended_at"]:
+        return {"status": last["status"], "ended_at": last["ended_at"]}
+    ended = [t for t in (a["ended_at"], b["ended_at"]) if t]
+    return {"status": last["status"], "ended_at": max(ended, default=None)}
+
+
+def _earliest(a: str | None, b: str | None) -> str | None:
+    return min((t for t in (a, b) if t), default=None)
 
 
 def _merge_objects(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:

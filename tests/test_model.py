@@ -55,3 +55,36 @@ def test_run_status_never_goes_back_from_terminal() -> None:
         done.merged_with(Run(uid="r", name="other"))
     with pytest.raises(InvalidInput, match="unknown status 'DONE'"):
         Run(uid="r", name="job", status="DONE")
+
+
+def _report(status: str | None, started: str | None = None, ended: str | None = None) -> Run:
+    return Run(uid="r", name="job", status=status, started_at=started, ended_at=ended)
+
+
+@pytest.mark.parametrize(
+    ("reports", "outcome"),
+    [
+        # the latest end stands, not the last to arrive
+        ([_report("COMPLETE", ended="2026-01-01T10:00"), _report("FAIL", ended="2026-01-01T09:00")],
+         ("COMPLETE", "2026-01-01T10:00:00.000000Z")),
+        # the same end time: the graver outcome
+        ([_report("COMPLETE", ended="2026-01-01T10:00"), _report("FAIL", ended="2026-01-01T10:00")],
+         ("FAIL", "2026-01-01T10:00:00.000000Z")),
+        # progress moves on from START, never back from an end
+        ([_report("START", started="2026-01-01T08:00"), _report("RUNNING")], ("RUNNING", None)),
+        ([_report("RUNNING"), _report("ABORT", ended="2026-01-01T08:30")],
+         ("ABORT", "2026-01-01T08:30:00.000000Z")),
+    ],
+)  # fmt: skip
+def test_a_runs_outcome_is_the_same_in_either_order_of_its_reports(
+    reports: list[Run], outcome: tuple[str, str | None]
+) -> None:
+    first, second = reports
+    for merged in (first.merged_with(second), second.merged_with(first)):
+        assert (merged.status, merged.ended_at) == outcome
+
+
+def test_a_run_started_at_its_earliest_start() -> None:
+    early, late = _report("START", started="2026-01-01T08:00"), _report("START", started="2026-01-01T08:05")
+    for merged in (early.merged_with(late), late.merged_with(early)):
+        assert merged.started_at == "2026-01-01T08:00:00.000000Z"

@@ -12,12 +12,11 @@ from typing import Any
 
 import pytest
 
+from lineage.errors import InvalidInput
 from lineage.ingest.openlineage import (
     UNVERSIONED,
     EventError,
-    complete_edges,
     dataset_name,
-    event_batch,
     parse_event,
     record_event,
 )
@@ -148,21 +147,6 @@ def test_events_of_one_run_merge_in_any_order_and_repeat_harmlessly(store: Linea
     assert store.stats() == {"dataset": 2, "feature": 0, "model": 0, "prediction": 0, "runs": 1, "edges": 1}
 
 
-def test_racing_events_of_one_run_still_link_every_output_to_every_input(store: LineageStore) -> None:
-    run_id = new_id()
-    start = parse_event(run_event(run_id, "START", inputs=[dataset("in")]))
-    complete = parse_event(run_event(run_id, "COMPLETE", outputs=[dataset("out")]))
-    # both requests read the run before either wrote: neither batch can see the other's dataset
-    start_batch, complete_batch = event_batch(store, start, None), event_batch(store, complete, None)
-    store.write(start_batch)
-    store.write(complete_batch)
-    assert store.stats()["edges"] == 0
-    run, added = complete_edges(store, run_id, seen={("out", f"dataset:{NS}/out@{run_id}")})
-    assert added == 1
-    assert store.stats()["edges"] == 1
-    assert run.inputs == (f"dataset:{NS}/in@{UNVERSIONED}",)
-
-
 def test_a_version_recorded_before_is_referred_to_not_rewritten(store: LineageStore) -> None:
     marker = facet(kind="model", name="m", version="1", metadata={"stage": "staging"})
     record(store, run_event(new_id(), outputs=[dataset("m", lineageGraph=marker)]))
@@ -228,3 +212,32 @@ def test_a_terminal_state_stands_whatever_arrives_after_it(store: LineageStore, 
         "2026-05-01T08:00:00.000000Z",
         "2026-05-01T09:00:00.000000Z",
     )
+
+
+def test_a_dataset_version_read_and_written_by_one_run_is_refused(store: LineageStore) -> None:
+    same = dataset("t", version=facet(datasetVersion="7"))
+    both = r"dataset:postgres://db:5432/t@7 is both an input and an output"
+    with pytest.raises(EventError, match=both) as err:
+        record(store, run_event(new_id(), inputs=[same], outputs=[same]))
+    assert err.value.field == "outputs"
+    assert store.stats()["runs"] == 0
+
+
+def test_a_parent_run_named_before_it_reports_is_recorded_then_filled_in(store: LineageStore) -> None:
+    dag_run, task_run = new_id(), new_id()
+    parent = facet(run={"runId": dag_run}, job={"namespace": "airflow", "name": "churn_dag"})
+    record(store, run_event(task_run, run_facets={"parent": parent}, outputs=[dataset("x")]))
+    task, dag = store.get_run(task_run), store.get_run(dag_run)
+    assert task is not None and task.parent == dag_run
+    assert dag is not None and (dag.name, dag.status) == ("churn_dag", None)
+    record(store, run_event(dag_run, "COMPLETE", job_name="churn_dag", at="2026-05-01T09:00:00Z"))
+    dag = store.get_run(dag_run)
+    assert dag is not None and (dag.status, dag.ended_at) == ("COMPLETE", "2026-05-01T09:00:00.000000Z")
+
+
+def test_a_run_naming_itself_as_its_parent_is_refused(store: LineageStore) -> None:
+    run_id = new_id()
+    parent = facet(run={"runId": run_id}, job={"namespace": "scheduler", "name": "step"})
+    with pytest.raises(InvalidInput, match="names itself as its parent"):
+        record(store, run_event(run_id, run_facets={"parent": parent}))
+    assert store.get_run(run_id) is None

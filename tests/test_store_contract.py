@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -344,6 +345,50 @@ def test_run_reports_merge_in_any_order(store: LineageStore) -> None:
     )
     with pytest.raises(Conflict, match=r"run r is already recorded with different parameters\.a"):
         store.write(Batch(runs=(Run(uid="r", name="job", parameters={"a": 2}),)))
+
+
+def test_a_run_ends_as_its_latest_terminal_report_says_in_any_order_of_arrival(store: LineageStore) -> None:
+    complete = Run(uid="r", name="job", status="COMPLETE", ended_at="2026-01-01T10:00:00Z")
+    fail = Run(uid="r", name="job", status="FAIL", ended_at="2026-01-01T09:00:00Z")
+    for first, second in ((complete, fail), (fail, complete)):
+        store.write(Batch(runs=(first,)))
+        store.write(Batch(runs=(second,)))
+        run = store.get_run("r")
+        assert run is not None
+        assert (run.status, run.ended_at) == ("COMPLETE", "2026-01-01T10:00:00.000000Z")
+        store.write(Batch(runs=(Run(uid="r2", name="job"),)))  # the next order on a fresh run
+        complete, fail = (replace(r, uid="r2") for r in (complete, fail))
+
+
+def test_a_retry_that_derives_the_same_version_is_a_second_producing_run(store: LineageStore) -> None:
+    source, model = dataset("train"), Node(kind=NodeKind.MODEL, name="m", version="1")
+    store.write(run_batch(Run(uid="first", name="train"), [source], [model]))
+    written = store.write(run_batch(Run(uid="retry", name="train"), [source.uid], [model]))
+    assert (written.created_nodes, written.created_edges) == (0, 0)
+    retry = store.get_run("retry")
+    assert retry is not None and (retry.inputs, retry.outputs) == ((source.uid,), (model.uid,))
+    assert store.produced_by([model.uid]) == {model.uid: "first"}  # the first run recorded stands
+    assert [(e.key, e.run) for e in store.upstream(model.uid).edges] == [((model.uid, source.uid), "first")]
+
+
+def test_an_edge_or_a_parent_naming_an_unknown_run_is_refused(store: LineageStore) -> None:
+    store.write(Batch(nodes=(dataset("a"), dataset("b"))))
+    edge = Edge(source="dataset:b@1", target="dataset:a@1", run="never-recorded")
+    with pytest.raises(NotFound, match="edge dataset:b@1 -> dataset:a@1 names unknown run never-recorded"):
+        store.write(Batch(edges=(edge,)))
+    child = Run(uid="task", name="t", parent="dag-run")
+    with pytest.raises(NotFound, match=r"run task \(as its parent\) names unknown run dag-run"):
+        store.write(Batch(runs=(child,)))
+    assert store.stats()["runs"] == store.stats()["edges"] == 0
+    store.write(Batch(runs=(child, Run(uid="dag-run", name="dag"), Run(uid="never-recorded", name="x")),
+                      edges=(edge,)))  # fmt: skip
+    assert store.get_run("task") is not None and store.stats()["edges"] == 1
+
+
+def test_a_run_cannot_be_its_own_parent(store: LineageStore) -> None:
+    with pytest.raises(InvalidInput, match="run loop names itself as its parent"):
+        store.write(Batch(runs=(Run(uid="loop", name="job", parent="loop"),)))
+    assert store.get_run("loop") is None
 
 
 def test_recent_runs_newest_first(demo_store: LineageStore) -> None:

@@ -103,6 +103,9 @@ def _params(anchor: int) -> dict[str, dict[str, Any]]:
         "update_runs": {"rows": [run_row]},
         "link_inputs": {"rows": [{"run": runs[1], "uid": data, "recorded_at": "2026"}]},
         "link_outputs": {"rows": [{"run": runs[1], "uid": data, "recorded_at": "2026"}]},
+        "runs_exist": {"uids": [*runs, "run-never-recorded"]},
+        "lock_runs": {"uids": runs},
+        "lock_nodes": {"uids": [data, model, "dataset:never-recorded@1"]},
     }
 
 

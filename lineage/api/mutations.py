@@ -20,7 +20,7 @@ from lineage.api.types import Info, LineageNode, Run
 from lineage.errors import InvalidInput
 from lineage.ingest.batches import Prediction, run_batch
 from lineage.model import WriteResult
-from lineage.store.base import LineageStore
+from lineage.store.base import LineageStore, Transaction
 
 
 @strawberry.input(description="A node version: its uid, and its content when it is new.")
@@ -159,16 +159,23 @@ class Mutation:
 def _record_run(store: LineageStore, given: RecordRunInput) -> tuple[model.Run, WriteResult]:
     if not given.outputs:
         raise InvalidInput(f"run {given.run.uid}: no outputs given; a run records what it produced")
+    run = given.run.to_model()
     bare = [
         n.uid for n in (*given.inputs, *given.outputs) if not any(v is not None for v in n.content().values())
     ]
-    stored = store.get_nodes(bare)
-    inputs = [_node(n, stored) for n in given.inputs]
-    outputs = [_node(n, stored) for n in given.outputs]
-    result = store.write(run_batch(given.run.to_model(), inputs, outputs))
-    run = store.get_run(given.run.uid)
-    assert run is not None  # just written
-    return run, result
+
+    def record(tx: Transaction) -> tuple[model.Run, WriteResult]:
+        # Matched, written and read back in one transaction: a bare uid is matched to what is stored
+        # when the write happens, and the run read back is the one this call wrote.
+        stored = tx.get_nodes(bare)
+        inputs = [_node(n, stored) for n in given.inputs]
+        outputs = [_node(n, stored) for n in given.outputs]
+        result = tx.write(run_batch(run, inputs, outputs))
+        written = tx.get_run(run.uid)
+        assert written is not None  # just written
+        return written, result
+
+    return store.transaction(record)
 
 
 def _node(given: NodeInput, stored: dict[str, model.Node]) -> model.Node:

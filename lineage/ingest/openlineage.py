@@ -74,11 +74,13 @@ class DatasetRef:
 
 @dataclass(frozen=True)
 class RunEvent:
-    """A validated RunEvent: the run (without links) and the datasets it names."""
+    """A validated RunEvent: the run (without links), the datasets it names, and the parent run as its
+    ``parent`` facet describes it."""
 
     run: Run
     inputs: tuple[DatasetRef, ...]
     outputs: tuple[DatasetRef, ...]
+    parent: Run | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ def parse_event(payload: Any) -> RunEvent:
     run_facets = _facets(run_json, "run")
     job_facets = _facets(job, "job")
     status = None if event_type in (None, "OTHER") else RunStatus(event_type)
+    parent = _parent(run_facets)
     run = Run(
         uid=run_id,
         name=_text(job, "name", "job.name"),
@@ -120,7 +123,7 @@ def parse_event(payload: Any) -> RunEvent:
         started_at=time if status is RunStatus.START else None,
         ended_at=time if status is not None and status.is_terminal else None,
         status=status,
-        parent=_parent(run_facets),
+        parent=parent.uid if parent else None,
     )
     inputs = _datasets(event, "inputs", None)
     outputs = _datasets(event, "outputs", run_id)
@@ -129,7 +132,7 @@ def parse_event(payload: Any) -> RunEvent:
             "outputs",
             f"{len(inputs)} inputs x {len(outputs)} outputs make more than {MAX_EDGES_PER_RUN} edges",
         )
-    return RunEvent(run=run, inputs=inputs, outputs=outputs)
+    return RunEvent(run=run, inputs=inputs, outputs=outputs, parent=parent)
 
 
 def dataset_name(namespace: str, name: str) -> str:
@@ -230,12 +233,16 @@ def _parameters(run_facets: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     return parameters
 
 
-def _parent(run_facets: Mapping[str, Mapping[str, Any]]) -> str | None:
+def _parent(run_facets: Mapping[str, Mapping[str, Any]]) -> Run | None:
+    """The parent run the ``parent`` facet names: its runId, and its job's name as the run's name.
+    Nothing else: the parent's own events fill in the rest, and must not meet a guess to conflict with."""
     parent = run_facets.get("parent")
     if parent is None:
         return None
-    parent_run = _object(parent.get("run"), "run.facets.parent.run")
-    return _uuid(parent_run.get("runId"), "run.facets.parent.run.runId")
+    path = "run.facets.parent"
+    uid = _uuid(_object(parent.get("run"), f"{path}.run").get("runId"), f"{path}.run.runId")
+    job = _object(parent.get("job"), f"{path}.job")
+    return Run(uid=uid, name=_text(job, "name", f"{path}.job.name"))
 
 
 def _datasets(event: Mapping[str, Any], side: str, run_id: str | None) -> tuple[DatasetRef, ...]:
@@ -310,25 +317,13 @@ def record_event(store: LineageStore, event: RunEvent) -> Recorded:
 
 
 def _record(tx: Transaction, event: RunEvent) -> Recorded:
+    # The run is held from this read to the commit (Transaction.get_run): two events of one run posted
+    # at once take turns, and the second sees the datasets the first added.
     before = tx.get_run(event.run.uid)
-    batch = event_batch(tx, event, before)
-    result = tx.write(batch)
-    run, repaired = complete_edges(tx, event.run.uid, seen=_links(before) | _links(batch.runs[0]))
-    return Recorded(
-        run=run, created_nodes=result.created_nodes, created_edges=result.created_edges + repaired
-    )
-
-
-def complete_edges(store: Reader, run_uid: str, *, seen: set[tuple[str, str]]) -> tuple[Run, int]:
-    """Each event writes the edges between the datasets it can see: its own and those the run held when
-    it was read. Two events of one run racing each other can each miss the other's datasets; whichever
-    reads the run here last sees both writes, and writes the missing edges. ``seen`` is what the
-    caller's batch accounted for; returns the run as stored and how many edges were added."""
-    run = store.get_run(run_uid)
+    result = tx.write(event_batch(tx, event, before))
+    run = tx.get_run(event.run.uid)
     assert run is not None  # just written
-    if not _links(run) - seen:
-        return run, 0
-    return run, store.write(Batch(edges=_cross_edges(run, run))).created_edges
+    return Recorded(run=run, created_nodes=result.created_nodes, created_edges=result.created_edges)
 
 
 def event_batch(store: Reader, event: RunEvent, stored_run: Run | None) -> Batch:
@@ -340,9 +335,18 @@ def event_batch(store: Reader, event: RunEvent, stored_run: Run | None) -> Batch
     run = replace(event.run, inputs=tuple(n.uid for n in inputs), outputs=tuple(n.uid for n in outputs))
     return Batch(
         nodes=tuple({n.uid: n for n in (*inputs, *outputs) if n.uid not in existing}.values()),
-        runs=(run,),
+        runs=(run, *_unknown_parent(store, event)),
         edges=_cross_edges(run, stored_run or run, new=run),
     )
+
+
+def _unknown_parent(store: Reader, event: RunEvent) -> tuple[Run, ...]:
+    """The parent run as the ``parent`` facet names it, when the store does not hold it yet: an
+    orchestrator's run (an Airflow DAG run) may report after its tasks, or never to this store."""
+    parent = event.parent
+    if parent is None or store.get_run(parent.uid) is not None:
+        return ()
+    return (parent,)
 
 
 def _resolved_inputs(
@@ -369,22 +373,22 @@ def _by_name(uids: Iterable[str]) -> dict[tuple[NodeKind, str], str]:
     return found
 
 
-def _links(run: Run | None) -> set[tuple[str, str]]:
-    if run is None:
-        return set()
-    return {("in", u) for u in run.inputs} | {("out", u) for u in run.outputs}
-
-
 def _cross_edges(run: Run, stored: Run, new: Run | None = None) -> tuple[Edge, ...]:
     """Every output of either run DERIVED_FROM every input of either; with ``new``, only the pairs
     that involve something ``new`` names (the others are recorded already)."""
     outputs = dict.fromkeys((*stored.outputs, *run.outputs))
     inputs = dict.fromkeys((*stored.inputs, *run.inputs))
     check_fan_out(run.uid, len(inputs), len(outputs))  # the run's events together, not each alone
+    if both := sorted(inputs.keys() & outputs.keys()):
+        raise EventError(
+            "outputs",
+            f"{both[0]} is both an input and an output of run {run.uid}: every output derives from every "
+            "input, and a version cannot derive from itself (give the output a new datasetVersion)",
+        )
     fresh = set(new.inputs) | set(new.outputs) if new else None
     return tuple(
         Edge(source=o, target=i, run=run.uid)
         for o in outputs
         for i in inputs
-        if o != i and (fresh is None or o in fresh or i in fresh)
+        if fresh is None or o in fresh or i in fresh
     )

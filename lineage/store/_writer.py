@@ -126,6 +126,10 @@ class Writer:
         self.total = 0
 
     def write(self, records: Records) -> WriteResult:
+        # Nodes are immutable, so what is read of them stays true; runs and a node's edges can change
+        # under a concurrent writer, so they are locked before they are read (see LineageStore._lock).
+        # A node or run two writers both create is left to the store's uniqueness constraint.
+        self.store._lock(self.tx, runs=[r.uid for r in records.runs])
         batch_uids = {n["uid"] for n in records.nodes}
         referenced = _referenced(records)
         stored = load_records(self.tx, self.q, batch_uids | referenced)
@@ -134,6 +138,7 @@ class Writer:
         if missing:
             uid = missing[0]
             raise NotFound(f"{_referrer(records, uid)} names unknown node {uid}; record it in the same batch")
+        self._check_run_references(records)
         new_edges = self._new_edges(records.edges, stored)
         runs_to_create, runs_to_update, new_links = self._merged_runs(records.runs)
         self.total = len(new_nodes) + len(new_edges) + len(records.runs)
@@ -158,18 +163,34 @@ class Writer:
                 _check_same(node["uid"], old, node, "is already recorded with different")
         return new
 
+    def _check_run_references(self, records: Records) -> None:
+        """An edge's run and a run's parent must be stored or among the batch's runs."""
+        referrers: dict[str, str] = {}
+        for edge in records.edges:
+            if edge["run"] is not None:
+                referrers.setdefault(edge["run"], f"edge {edge['source']} -> {edge['target']}")
+        for run in records.runs:
+            if run.parent is not None:
+                referrers.setdefault(run.parent, f"run {run.uid} (as its parent)")
+        wanted = sorted(set(referrers) - {r.uid for r in records.runs})
+        stored = {
+            row["uid"] for chunk in chunks(wanted) for row in self.tx(self.q("runs_exist"), {"uids": chunk})
+        }
+        missing = [uid for uid in wanted if uid not in stored]
+        if missing:
+            uid = missing[0]
+            raise NotFound(f"{referrers[uid]} names unknown run {uid}; record it in the same batch")
+
     def _new_edges(self, edges: Sequence[Row], stored_nodes: Mapping[str, Row]) -> list[Row]:
         """The edges not stored yet. Only a node stored before this write can have stored edges, so
-        only those nodes' parents are read."""
+        only those nodes' parents are read, once they are locked.
+
+        An edge is the fact that one version derives from another. Stored with another run, it stays
+        as first recorded: a retry that derived the same version again is a second producing run, and
+        its own input and output links say so."""
         sources = list(dict.fromkeys(e["source"] for e in edges if e["source"] in stored_nodes))
-        stored = {e.key: e.run for e in self.store._parents_in(self.tx, sources)}
-        for edge in edges:
-            key = (edge["source"], edge["target"])
-            if key in stored and stored[key] != edge["run"]:
-                raise Conflict(
-                    f"edge {edge['source']} -> {edge['target']} is already recorded with run "
-                    f"{stored[key]!r}, not {edge['run']!r}"
-                )
+        self.store._lock(self.tx, nodes=sources)
+        stored = {e.key for e in self.store._parents_in(self.tx, sources)}
         return [e for e in edges if (e["source"], e["target"]) not in stored]
 
     def _merged_runs(self, runs: Sequence[Run]) -> tuple[list[Run], list[Run], dict[str, list[Row]]]:
@@ -179,6 +200,7 @@ class Writer:
         for run in runs:
             old = stored.get(run.uid)
             merged = old.merged_with(run) if old else run
+            _check_parent(merged)
             (update if old else create).append(merged)
             for side in new_links:
                 before = set(getattr(old, side)) if old else set()
@@ -196,6 +218,11 @@ class Writer:
                 self.done += len(chunk)
                 if self.progress:
                     self.progress(self.done, self.total)
+
+
+def _check_parent(run: Run) -> None:
+    if run.parent == run.uid:
+        raise InvalidInput(f"run {run.uid} names itself as its parent")
 
 
 def load_records(run: Tx, q: Callable[[str], str], uids: Iterable[str]) -> dict[str, Row]:
@@ -267,6 +294,9 @@ class Transaction:
         return load_nodes(self.tx, self.store._q, uids)
 
     def get_run(self, uid: str) -> Run | None:
+        """The run as stored, held (see LineageStore._lock) until the transaction ends: a concurrent
+        report of the same run waits for this one, then reads what it wrote."""
+        self.store._lock(self.tx, runs=[uid])
         return load_runs(self.tx, self.store._q, [uid]).get(uid)
 
     def versions_of(self, names: Iterable[tuple[NodeKind, str]]) -> dict[tuple[NodeKind, str], list[Node]]:

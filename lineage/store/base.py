@@ -1,10 +1,10 @@
 """The storage contract, written once on top of a handful of backend primitives.
 
 A backend supplies five things: a read (``_read``), a write transaction (``_write``), a guarded raw
-read (``_raw_read``), a profiled query (``_profile``, for the plan tests) and ``close``; it may take over
-two steps of a write (``_create``, ``_on_new_nodes``). Everything a user calls is here or in the write
-path (``_writer.py``), so validation, conflict detection, traversal and pagination behave the same on
-every backend; the contract tests hold them to it.
+read (``_raw_read``), a profiled query (``_profile``, for the plan tests) and ``close``; it may take
+over three steps of a write (``_lock``, ``_create``, ``_on_new_nodes``). Everything a user calls is
+here or in the write path (``_writer.py``), so validation, conflict detection, traversal and
+pagination behave the same on every backend; the contract tests hold them to it.
 """
 
 from __future__ import annotations
@@ -126,6 +126,12 @@ class LineageStore(ABC):
         """Run one of the create or link queries over ``rows`` inside the write transaction; a backend
         with a faster bulk path for large chunks takes them here."""
         tx(self._q(query), {"rows": rows})
+
+    def _lock(self, tx: Tx, *, runs: Iterable[str] = (), nodes: Iterable[str] = ()) -> None:  # noqa: B027
+        """Inside a write transaction, before reading what it decides on: hold the stored runs and nodes
+        among these uids until the transaction ends, so a concurrent writer of the same runs and edges
+        waits and then reads what this one wrote. A no-op where writes already take turns (LadybugDB);
+        a hook, empty by default."""
 
     def _on_new_nodes(self, tx: Tx, rows: Sequence[Row]) -> None:  # noqa: B027 (a hook, empty by default)
         """Called inside the write transaction after nodes are created (as ``rows`` of their stored

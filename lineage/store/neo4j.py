@@ -7,13 +7,14 @@ function the driver may retry, which is why the batch writer does all its checki
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import neo4j
 from neo4j.exceptions import (
     AuthError,
     ClientError,
+    ConstraintError,
     DriverError,
     Neo4jError,
     ServiceUnavailable,
@@ -22,8 +23,8 @@ from neo4j.exceptions import (
 )
 
 from lineage import cypher
-from lineage.errors import InvalidInput, ReadOnlyViolation, StoreUnavailable
-from lineage.store.base import LineageStore, PlanStep, RawResult, Row, Tx
+from lineage.errors import Conflict, InvalidInput, ReadOnlyViolation, StoreUnavailable
+from lineage.store.base import LineageStore, PlanStep, RawResult, Row, Tx, chunks
 
 T = TypeVar("T")
 
@@ -58,8 +59,17 @@ class Neo4jStore(LineageStore):
             self._driver.close()
             raise StoreUnavailable(f"cannot reach Neo4j at {uri}: {_first_line(exc)}") from None
         self._columns: dict[str, list[str]] = {}
+        self._create_schema()
+
+    def _create_schema(self) -> None:
+        """Create the constraints and indexes unless they exist. Several servers or workers starting at
+        once all see "not there" and create together; the losers' refusal means it now exists."""
         for statement in cypher.statements("schema", self.backend):
-            self._driver.execute_query(statement, database_=database)
+            try:
+                self._driver.execute_query(statement, database_=self.database)
+            except ClientError as exc:
+                if exc.code != _SCHEMA_EXISTS:
+                    raise
 
     def _session(self, access: str) -> neo4j.Session:
         return self._driver.session(database=self.database, default_access_mode=access)
@@ -80,7 +90,32 @@ class Neo4jStore(LineageStore):
         def transaction(tx: neo4j.ManagedTransaction) -> T:
             return work(lambda query, params: self._run(tx, query, params))
 
-        return self._guarded(lambda: self._execute(neo4j.WRITE_ACCESS, transaction))
+        return self._guarded(lambda: self._creating(lambda: self._execute(neo4j.WRITE_ACCESS, transaction)))
+
+    def _creating(self, write: Callable[[], T]) -> T:
+        """Run ``write`` again when another transaction created one of its new nodes or runs first.
+
+        Two writers that both read "not stored" both create; the uniqueness constraint makes the second
+        wait for the first and then refuses its create. Run again, the second reads what the first
+        committed and decides anew: a no-op for equal content, a Conflict for different. Each retry
+        follows a commit of another writer, so a few suffice."""
+        for attempt in range(1, CREATE_ATTEMPTS + 1):
+            try:
+                return write()
+            except ConstraintError as exc:
+                if attempt == CREATE_ATTEMPTS or exc.code != _CONSTRAINT_FAILED:
+                    raise Conflict(
+                        f"another client wrote the same node or run at the same moment, {attempt} times "
+                        f"in a row: {_first_line(exc)}"
+                    ) from None
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _lock(self, tx: Tx, *, runs: Iterable[str] = (), nodes: Iterable[str] = ()) -> None:
+        # Sorted, runs before nodes: every writer takes its locks in one order, so none waits in a cycle.
+        for query, uids in (("lock_runs", runs), ("lock_nodes", nodes)):
+            wanted = sorted(set(uids))
+            for chunk in chunks(wanted):
+                tx(self._q(query), {"uids": chunk})
 
     def _run(self, tx: neo4j.ManagedTransaction, query: str, params: Mapping[str, Any]) -> list[Row]:
         """The rows of one of the store's queries. The driver decodes one record holding a list of
@@ -139,6 +174,11 @@ class Neo4jStore(LineageStore):
 
     def close(self) -> None:
         self._driver.close()
+
+
+CREATE_ATTEMPTS = 5
+_CONSTRAINT_FAILED = "Neo.ClientError.Schema.ConstraintValidationFailed"
+_SCHEMA_EXISTS = "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists"
 
 
 def _plan_steps(plan: Mapping[str, Any]) -> Iterator[PlanStep]:
