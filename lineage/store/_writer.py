@@ -117,10 +117,13 @@ def _check_same(uid: str, stored: Row, new: Row, says: str) -> None:
 class Writer:
     """One write inside one write transaction: check everything first, then write what is new."""
 
-    def __init__(self, store: LineageStore, tx: Tx, progress: ProgressFn | None = None) -> None:
+    def __init__(
+        self, store: LineageStore, tx: Tx, progress: ProgressFn | None = None, held: Held | None = None
+    ) -> None:
         self.store = store
         self.q = store._q
         self.tx = tx
+        self.held = held or Held(store, tx)
         self.progress = progress
         self.done = 0
         self.total = 0
@@ -129,7 +132,7 @@ class Writer:
         # Nodes are immutable, so what is read of them stays true; runs and a node's edges can change
         # under a concurrent writer, so they are locked before they are read (see LineageStore._lock).
         # A node or run two writers both create is left to the store's uniqueness constraint.
-        self.store._lock(self.tx, runs=[r.uid for r in records.runs])
+        self.held.lock(runs=[r.uid for r in records.runs])
         batch_uids = {n["uid"] for n in records.nodes}
         referenced = _referenced(records)
         stored = load_records(self.tx, self.q, batch_uids | referenced)
@@ -189,7 +192,7 @@ class Writer:
         as first recorded: a retry that derived the same version again is a second producing run, and
         its own input and output links say so."""
         sources = list(dict.fromkeys(e["source"] for e in edges if e["source"] in stored_nodes))
-        self.store._lock(self.tx, nodes=sources)
+        self.held.lock(nodes=sources)
         stored = {e.key for e in self.store._parents_in(self.tx, sources)}
         return [e for e in edges if (e["source"], e["target"]) not in stored]
 
@@ -281,6 +284,24 @@ def name_key(kind: NodeKind, name: str) -> dict[str, str]:
     return {"kind": kind.value, "name": name, "key": f"{kind.value}:{name}"}
 
 
+class Held:
+    """What one write transaction has locked (see LineageStore._lock): a lock is held until the
+    transaction ends, so each run or node is locked once, however often it is read."""
+
+    def __init__(self, store: LineageStore, tx: Tx) -> None:
+        self.store = store
+        self.tx = tx
+        self.uids: set[tuple[str, str]] = set()
+
+    def lock(self, *, runs: Iterable[str] = (), nodes: Iterable[str] = ()) -> None:
+        new_runs = [u for u in runs if ("run", u) not in self.uids]
+        new_nodes = [u for u in nodes if ("node", u) not in self.uids]
+        if new_runs or new_nodes:
+            self.store._lock(self.tx, runs=new_runs, nodes=new_nodes)
+            self.uids.update(("run", u) for u in new_runs)
+            self.uids.update(("node", u) for u in new_nodes)
+
+
 class Transaction:
     """Reads and writes inside one write transaction (``LineageStore.transaction``): what a caller
     decides from what it reads here is written in the same transaction, so nothing can change between
@@ -289,6 +310,7 @@ class Transaction:
     def __init__(self, store: LineageStore, tx: Tx) -> None:
         self.store = store
         self.tx = tx
+        self.held = Held(store, tx)
 
     def get_nodes(self, uids: Iterable[str]) -> dict[str, Node]:
         return load_nodes(self.tx, self.store._q, uids)
@@ -296,7 +318,7 @@ class Transaction:
     def get_run(self, uid: str) -> Run | None:
         """The run as stored, held (see LineageStore._lock) until the transaction ends: a concurrent
         report of the same run waits for this one, then reads what it wrote."""
-        self.store._lock(self.tx, runs=[uid])
+        self.held.lock(runs=[uid])
         return load_runs(self.tx, self.store._q, [uid]).get(uid)
 
     def versions_of(self, names: Iterable[tuple[NodeKind, str]]) -> dict[tuple[NodeKind, str], list[Node]]:
@@ -304,7 +326,8 @@ class Transaction:
 
     def write(self, batch: Batch) -> WriteResult:
         """Record a batch as ``LineageStore.write`` does, in this transaction."""
-        return Writer(self.store, self.tx).write(records_of(deduplicated(batch.stamped(now()))))
+        records = records_of(deduplicated(batch.stamped(now())))
+        return Writer(self.store, self.tx, held=self.held).write(records)
 
 
 def _referenced(records: Records) -> set[str]:
