@@ -345,6 +345,15 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
     envvar="LINEAGE_NO_AUTH",
     help="Serve without tokens on a non-loopback address (anyone who reaches it can write).",
 )
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    envvar="LINEAGE_ALLOWED_HOSTS",
+    metavar="NAME",
+    help="A Host name to answer besides localhost, the loopback addresses and --host "
+    "('*.example.com' for a domain, '*' for any; repeatable). Others get 400.",
+)
 @click.pass_obj
 @_errors_as_messages
 def serve(url: str, store_url: str | None, **options: Any) -> None:
