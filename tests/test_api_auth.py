@@ -79,7 +79,8 @@ def test_a_tokens_file_open_to_other_users_is_refused(tmp_path: Path, mode: int)
     with pytest.raises(InvalidInput) as caught:
         TokenSet.configured("", file)
     assert str(caught.value) == (
-        f"the tokens file {file} is open to other users (mode {mode:o}): make it private with 'chmod 600 {file}'"
+        f"the tokens file {file} is open to other users (mode {mode:o}): "
+        f"make it private with 'chmod 600 {file}'"
     )
     assert RW_TOKEN not in str(caught.value)
 

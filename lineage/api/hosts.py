@@ -18,19 +18,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lineage.errors import InvalidInput
 
-LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 WILDCARD_ADDRESSES = frozenset({"0.0.0.0", "::", "[::]"})
 
 
 def checked_hosts(hosts: Iterable[str]) -> tuple[str, ...]:
-    """Host patterns as TrustedHostMiddleware takes them (``name``, ``*.domain`` or ``*``), or
-    InvalidInput naming the bad one."""
+    """Host patterns as TrustedHostMiddleware takes them (``name``, ``*.domain``, ``*``, an IPv6
+    address in brackets as a Host header holds it), or InvalidInput naming the bad one."""
     checked = []
     for host in hosts:
         pattern = host.strip().lower().removeprefix("[").removesuffix("]")
         if not pattern or (pattern != "*" and "*" in pattern.removeprefix("*.")):
             raise InvalidInput(f"allowed host {host!r}: a host name, '*.domain' or '*'")
-        checked.append(pattern)
+        checked.append(f"[{pattern}]" if ":" in pattern else pattern)
     return tuple(dict.fromkeys(checked))
 
 
