@@ -337,7 +337,8 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
     "--tokens-file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     envvar="LINEAGE_TOKENS_FILE",
-    help="Bearer tokens, one 'ro:<token>' or 'rw:<token>' a line (adds to LINEAGE_TOKENS).",
+    help="Bearer tokens, one 'ro:<token>' or 'rw:<token>' a line (adds to LINEAGE_TOKENS); the file "
+    "must be private to its owner (chmod 600).",
 )
 @click.option(
     "--no-auth",
