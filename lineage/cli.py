@@ -337,13 +337,23 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
     "--tokens-file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     envvar="LINEAGE_TOKENS_FILE",
-    help="Bearer tokens, one 'ro:<token>' or 'rw:<token>' a line (adds to LINEAGE_TOKENS).",
+    help="Bearer tokens, one 'ro:<token>' or 'rw:<token>' a line (adds to LINEAGE_TOKENS); the file "
+    "must be private to its owner (chmod 600).",
 )
 @click.option(
     "--no-auth",
     is_flag=True,
     envvar="LINEAGE_NO_AUTH",
     help="Serve without tokens on a non-loopback address (anyone who reaches it can write).",
+)
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    envvar="LINEAGE_ALLOWED_HOSTS",
+    metavar="NAME",
+    help="A Host name to answer besides localhost, the loopback addresses and --host "
+    "('*.example.com' for a domain, '*' for any; repeatable). Others get 400.",
 )
 @click.pass_obj
 @_errors_as_messages

@@ -70,24 +70,33 @@ def parse_uid(uid: str) -> tuple[NodeKind, str, str]:
 
 
 def _check_text(what: str, value: str, uid: str) -> None:
+    problem = name_problem(what, value)
+    if problem:
+        raise InvalidInput(f"malformed uid {uid!r}: {problem}")
+
+
+def name_problem(what: str, value: str) -> str | None:
+    """What makes ``value`` unfit as the ``what`` of a node or run (its name, version), or ``None``."""
     if not value.strip():
-        raise InvalidInput(f"malformed uid {uid!r}: empty {what}")
+        return f"empty {what}"
     if len(value) > MAX_NAME_LENGTH:
-        raise InvalidInput(f"malformed uid {uid!r}: {what} longer than {MAX_NAME_LENGTH} characters")
+        return f"{what} longer than {MAX_NAME_LENGTH} characters"
     if _CONTROL.search(value):
-        raise InvalidInput(f"malformed uid {uid!r}: {what} contains control characters")
+        return f"{what} contains control characters"
+    return None
 
 
-# Timestamps are stored as fixed-width ISO 8601 UTC text. Fixed width makes text order equal time order,
-# so "as of" is a plain comparison, and the text is identical on every backend and in every export.
-_TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+# Timestamps are stored as fixed-width ISO 8601 UTC text (``%Y-%m-%dT%H:%M:%S.%fZ`` with a four-digit
+# year). Fixed width makes text order equal time order, so "as of" is a plain comparison, and the text is
+# identical on every backend and in every export. ``isoformat`` pads the year (0999, where strftime's %Y
+# writes 999 and breaks the width), so years 1 to 9999 all keep that order.
 
 
 def format_time(value: datetime) -> str:
     """Normalise an aware datetime (naive ones are taken as UTC) to the stored text form."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime(_TIMESTAMP_FORMAT)
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def parse_time(text: str) -> str:
@@ -96,6 +105,8 @@ def parse_time(text: str) -> str:
         return format_time(datetime.fromisoformat(text.strip().replace("Z", "+00:00")))
     except ValueError:
         raise InvalidInput(f"invalid time {text!r}: expected ISO 8601, e.g. 2026-01-31T12:00:00Z") from None
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before year 1 in UTC
+        raise InvalidInput(f"invalid time {text!r}: outside the years 1 to 9999 in UTC") from None
 
 
 _STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
@@ -263,8 +274,9 @@ class Run:
             or _CONTROL.search(self.uid)
         ):
             raise InvalidInput(f"invalid run uid {self.uid!r}")
-        if not self.name or not self.name.strip():
-            raise InvalidInput(f"run {self.uid}: empty name")
+        problem = name_problem("name", self.name or "")
+        if problem:
+            raise InvalidInput(f"run {self.uid}: {problem}")
         if self.status is not None:
             try:
                 object.__setattr__(self, "status", RunStatus(self.status))

@@ -119,6 +119,12 @@ def serving(app: Starlette) -> Iterator[str]:
         thread.join(timeout=20)
 
 
+def local_client(app: Starlette) -> TestClient:
+    """A TestClient calling the app as a local client would, at ``http://localhost``: the app answers
+    loopback host names only, and TestClient's own default host (``testserver``) is not one."""
+    return TestClient(app, base_url="http://localhost")
+
+
 def graphql(client: TestClient, query: str, variables: dict[str, Any] | None = None, **kw: Any) -> Any:
     """POST a query; return the decoded answer (data and errors), whatever the status."""
     return client.post("/graphql", json={"query": query, "variables": variables or {}}, **kw).json()

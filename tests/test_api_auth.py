@@ -18,7 +18,16 @@ from lineage.api.auth import Access, TokenSet
 from lineage.api.settings import Settings
 from lineage.errors import InvalidInput
 from lineage.store import LineageStore
-from tests.api_support import RO_TOKEN, RW_TOKEN, TOKENS, gql_client, graphql, openlineage_client, serving
+from tests.api_support import (
+    RO_TOKEN,
+    RW_TOKEN,
+    TOKENS,
+    gql_client,
+    graphql,
+    local_client,
+    openlineage_client,
+    serving,
+)
 from tests.test_openlineage_client import ORDERS, event
 from tests.test_openlineage_events import dataset, run_event
 
@@ -33,7 +42,7 @@ def bearer(token: str) -> dict[str, str]:
 
 @pytest.fixture
 def client(store: LineageStore) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(tokens=TOKENS), store=store)) as client:
+    with local_client(create_app(Settings(tokens=TOKENS), store=store)) as client:
         yield client
 
 
@@ -42,6 +51,7 @@ def client(store: LineageStore) -> Iterator[TestClient]:
 
 def test_tokens_parse_from_text_and_file(tmp_path: Path) -> None:
     file = tmp_path / "tokens"
+    file.touch(mode=0o600)
     file.write_text(f"# the scrapers\nro:{'s' * 20}\n\nrw:{'w' * 20}  # not a comment: part of no token\n")
     with pytest.raises(InvalidInput, match="entry 3 of tokens file"):
         TokenSet.configured("", file)
@@ -59,6 +69,20 @@ def test_tokens_parse_from_text_and_file(tmp_path: Path) -> None:
     assert tokens.access_for(f"Basic {'e' * 16}") is None
     assert tokens.access_for(None) is None
     assert TokenSet.configured("", None) is None
+
+
+@pytest.mark.parametrize("mode", [0o640, 0o604, 0o620])
+def test_a_tokens_file_open_to_other_users_is_refused(tmp_path: Path, mode: int) -> None:
+    file = tmp_path / "tokens"
+    file.write_text(f"rw:{RW_TOKEN}\n")
+    file.chmod(mode)
+    with pytest.raises(InvalidInput) as caught:
+        TokenSet.configured("", file)
+    assert str(caught.value) == (
+        f"the tokens file {file} is open to other users (mode {mode:o}): "
+        f"make it private with 'chmod 600 {file}'"
+    )
+    assert RW_TOKEN not in str(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -87,7 +111,7 @@ def test_settings_read_tokens_from_the_environment(monkeypatch: pytest.MonkeyPat
 
 
 def test_without_tokens_configured_everything_is_open(store: LineageStore) -> None:
-    with TestClient(create_app(store=store)) as client:
+    with local_client(create_app(store=store)) as client:
         assert "errors" not in graphql(client, RECORD)
         assert client.get("/metrics").status_code == 200
 
@@ -151,7 +175,7 @@ def test_real_clients_send_their_tokens(store: LineageStore) -> None:
 
 def test_a_browser_is_sent_to_sign_in_and_comes_back_with_read_access(demo_store: LineageStore) -> None:
     page = "/graph/model:credit_limit_model@2?depth=2"
-    with TestClient(create_app(Settings(tokens=TOKENS), store=demo_store)) as browser:
+    with local_client(create_app(Settings(tokens=TOKENS), store=demo_store)) as browser:
         asked = browser.get(page, headers={"Accept": "text/html"}, follow_redirects=False)
         assert asked.status_code == 303
         assert (
@@ -188,7 +212,7 @@ def test_a_browser_is_sent_to_sign_in_and_comes_back_with_read_access(demo_store
 
 
 def test_sign_in_never_redirects_off_the_server(demo_store: LineageStore) -> None:
-    with TestClient(create_app(Settings(tokens=TOKENS), store=demo_store)) as browser:
+    with local_client(create_app(Settings(tokens=TOKENS), store=demo_store)) as browser:
         for target in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
             answer = browser.post("/login", data={"token": RO_TOKEN, "next": target}, follow_redirects=False)
             assert answer.headers["location"] == "/"

@@ -19,7 +19,7 @@ import strawberry
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from lineage.api.auth import Access
+from lineage.api.auth import READ
 from lineage.api.context import Context
 from lineage.api.execution import PlainFieldsExecutor
 from lineage.api.metrics import Metrics
@@ -115,7 +115,7 @@ def answer(schema: strawberry.Schema, query: str, context: Any = None, **variabl
 
 @pytest.fixture
 def contexts(demo_store: LineageStore) -> Iterator[Callable[[], Context]]:
-    yield lambda: Context(store=demo_store, settings=SETTINGS, access=Access.READ, metrics=Metrics())
+    yield lambda: Context(store=demo_store, settings=SETTINGS, scopes=frozenset({READ}), metrics=Metrics())
 
 
 @pytest.mark.parametrize("query", QUERIES.values(), ids=QUERIES.keys())

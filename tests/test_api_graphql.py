@@ -13,14 +13,14 @@ from starlette.testclient import TestClient
 from lineage.api.app import create_app
 from lineage.api.settings import Settings
 from lineage.store import LineageStore
-from tests.api_support import CountingStore, gql_client, graphql, serving
+from tests.api_support import CountingStore, gql_client, graphql, local_client, serving
 
 LIMIT_MODEL = "model:credit_limit_model@2"
 
 
 @pytest.fixture
 def client(demo_store: LineageStore) -> Iterator[TestClient]:
-    with TestClient(create_app(store=demo_store)) as client:
+    with local_client(create_app(store=demo_store)) as client:
         yield client
 
 
@@ -353,7 +353,7 @@ def test_depth_beyond_the_store_cap_is_refused(client: TestClient) -> None:
 
 
 def test_the_server_depth_cap_is_configurable(demo_store: LineageStore) -> None:
-    with TestClient(create_app(Settings(max_depth=2), store=demo_store)) as client:
+    with local_client(create_app(Settings(max_depth=2), store=demo_store)) as client:
         allowed = ok(graphql(client, f'{{ upstream(uid: "{LIMIT_MODEL}", depth: 2) {{ truncated }} }}'))
         refused = error(
             graphql(client, f'{{ node(uid: "{LIMIT_MODEL}") {{ upstream(depth: 3) {{ truncated }} }} }}')
@@ -388,7 +388,7 @@ def test_many_aliased_traversals_are_refused(client: TestClient) -> None:
 def test_too_many_traversals_in_one_request_are_refused(demo_store: LineageStore) -> None:
     query = """{ nodes(first: 30) { edges { node { upstream(depth: 1) { truncated } } } } }"""
     counting = CountingStore(demo_store)
-    with TestClient(create_app(Settings(max_traversals=5), store=counting)) as client:
+    with local_client(create_app(Settings(max_traversals=5), store=counting)) as client:
         answer = graphql(client, query)
     counting.wait_idle()
     # at most the budget ran (the refusal may cancel some of those before their turn in the thread pool)
@@ -414,5 +414,6 @@ def test_queries_run_over_get_but_mutations_do_not(client: TestClient, demo_stor
         recordRun(input: {run: {uid: "r", name: "n"}, outputs: [{uid: "dataset:x@1"}]}) { run { uid } }
     }"""
     refused = client.get("/graphql", params={"query": mutation})
-    assert (refused.status_code, refused.text) == (400, "mutations are not allowed when using GET")
+    assert refused.status_code == 400
+    assert refused.json() == {"error": "mutations are not allowed when using GET"}
     assert demo_store.stats() == before

@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 from lineage.api.app import create_app
 from lineage.api.settings import Settings
 from lineage.store import LineageStore
-from tests.api_support import TcpProxy, graphql
+from tests.api_support import TcpProxy, graphql, local_client
 from tests.test_openlineage_events import run_event
 
 QUERY = "{ nodes { totalCount } }"
@@ -39,7 +39,7 @@ def value(found: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: str
 
 
 def test_healthz_names_the_backend(store: LineageStore) -> None:
-    with TestClient(create_app(store=store)) as client:
+    with local_client(create_app(store=store)) as client:
         response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "store": {"backend": store.backend, "reachable": True}}
@@ -47,7 +47,7 @@ def test_healthz_names_the_backend(store: LineageStore) -> None:
 
 def test_healthz_never_shows_a_password_from_the_store_url() -> None:
     settings = Settings(store_url="bolt://neo4j:s3cret-pass@db:99999")
-    with TestClient(create_app(settings)) as client:
+    with local_client(create_app(settings)) as client:
         answer = client.get("/healthz")
     assert answer.status_code == 503
     assert "s3cret-pass" not in answer.text
@@ -59,7 +59,7 @@ def test_healthz_never_shows_a_password_from_the_store_url() -> None:
 
 
 def test_metrics_count_requests_per_route_and_operation(store: LineageStore) -> None:
-    with TestClient(create_app(store=store)) as client:
+    with local_client(create_app(store=store)) as client:
         for _ in range(3):
             client.post("/graphql", json={"query": "query Totals { nodes { totalCount } }"})
         client.post("/graphql", json={"query": '{ upstream(uid: "model:nope@1") { truncated } }'})
@@ -80,7 +80,7 @@ def test_metrics_count_requests_per_route_and_operation(store: LineageStore) -> 
 
 
 def test_a_route_template_not_the_uid_labels_the_graph_pages(demo_store: LineageStore) -> None:
-    with TestClient(create_app(store=demo_store)) as client:
+    with local_client(create_app(store=demo_store)) as client:
         client.get("/graph/model:credit_limit_model@2")
         client.get("/graph/model:scoring_model@2")
         found = samples(client)
@@ -89,7 +89,7 @@ def test_a_route_template_not_the_uid_labels_the_graph_pages(demo_store: Lineage
 
 
 def test_apps_keep_their_metrics_apart(store: LineageStore) -> None:
-    with TestClient(create_app(store=store)) as first, TestClient(create_app(store=store)) as second:
+    with local_client(create_app(store=store)) as first, local_client(create_app(store=store)) as second:
         first.post("/graphql", json={"query": QUERY})
         assert (
             value(
@@ -146,7 +146,7 @@ sys.stdin.read()
 
 def test_a_locked_embedded_store_is_503_until_it_is_free(locked_directory: tuple[str, Any]) -> None:
     url, holder = locked_directory
-    with TestClient(create_app(Settings(store_url=url, reconnect_interval=0.2))) as client:
+    with local_client(create_app(Settings(store_url=url, reconnect_interval=0.2))) as client:
         assert_unavailable(client, "Lock is held")
         holder.stdin.close()
         holder.wait()
@@ -162,7 +162,7 @@ def test_neo4j_out_of_reach_is_503_and_the_server_recovers(neo4j_url: str) -> No
     network = TcpProxy(target.hostname, target.port)
     url = f"bolt://127.0.0.1:{network.port}"
     # a probe every 5 s: a probe into an outage waits out the driver's retries
-    with TestClient(create_app(Settings(store_url=url, reconnect_interval=5))) as client:
+    with local_client(create_app(Settings(store_url=url, reconnect_interval=5))) as client:
         assert_unavailable(client, "cannot reach Neo4j")  # down when the server started
         network.start()
         wait_for(lambda: client.get("/healthz").status_code == 200)

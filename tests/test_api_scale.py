@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from starlette.testclient import TestClient
 
 from lineage.api.app import create_app
 from lineage.store import LineageStore
-from tests.api_support import CountingStore, graphql, wide_lineage
+from tests.api_support import CountingStore, graphql, local_client, wide_lineage
 
 # Through a fragment and an alias, as real clients write them.
 SUBGRAPH = """
@@ -44,7 +43,7 @@ def graphs(store: LineageStore) -> dict[str, str]:
 
 def reads_for(store: LineageStore, query: str, **variables: Any) -> tuple[int, dict[str, Any]]:
     counting = CountingStore(store)
-    with TestClient(create_app(store=counting)) as client:
+    with local_client(create_app(store=counting)) as client:
         answer = graphql(client, query, variables)
     assert "errors" not in answer, answer["errors"]
     return counting.reads, answer["data"]

@@ -84,6 +84,20 @@ def test_serve_demo_leaves_a_store_with_other_lineage_alone(tmp_path: Path) -> N
     assert "the store already holds 1 nodes: the demo is loaded only into an empty store" in output
 
 
+def test_serve_answers_the_allowed_hosts_and_no_others(tmp_path: Path) -> None:
+    store = f"ladybug://{tmp_path / 'graph'}"
+    with lineage_serve("serve", "--store", store, "--allowed-host", "lineage.test") as (url, _):
+        answers = {
+            host: httpx.get(f"{url}/healthz", headers={"Host": host}, timeout=10)
+            for host in ("lineage.test", "127.0.0.1", "rebound.attacker.example")
+        }
+    assert [a.status_code for a in answers.values()] == [200, 200, 400]
+    assert (
+        "does not answer to the host 'rebound.attacker.example'"
+        in answers["rebound.attacker.example"].json()["error"]
+    )
+
+
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*LINEAGE, *args], capture_output=True, text=True, timeout=60, env=env or _environment()
@@ -102,6 +116,16 @@ def test_a_public_address_without_tokens_is_refused(tmp_path: Path) -> None:
     result = run_cli("serve", "--store", f"ladybug://{tmp_path / 'graph'}", "--host", "0.0.0.0")
     assert result.returncode == 1
     assert "refusing to serve on 0.0.0.0 without tokens" in result.stderr
+
+
+def test_a_tokens_file_others_can_read_stops_the_start(tmp_path: Path) -> None:
+    tokens = tmp_path / "tokens"
+    tokens.write_text(f"rw:{RW_TOKEN}\n")
+    tokens.chmod(0o644)
+    result = run_cli("serve", "--store", f"ladybug://{tmp_path / 'graph'}", "--tokens-file", str(tokens))
+    assert result.returncode == 1
+    assert f"the tokens file {tokens} is open to other users (mode 644)" in result.stderr
+    assert RW_TOKEN not in result.stderr
 
 
 def test_the_address_rules() -> None:

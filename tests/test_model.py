@@ -42,6 +42,29 @@ def test_times_are_normalised_to_fixed_width_utc() -> None:
         parse_time("last tuesday")
 
 
+def test_every_year_keeps_the_width_so_text_order_is_time_order() -> None:
+    times = ["0001-01-01T00:00:00Z", "0999-12-31T23:59:59Z", "1000-01-01T00:00:00Z", "9999-12-31T23:59:59Z"]
+    stored = [parse_time(t) for t in times]
+    assert stored[1] == "0999-12-31T23:59:59.000000Z"
+    assert {len(s) for s in stored} == {27} and sorted(stored) == stored
+    for beyond in ("0001-01-01T00:00:00+01:00", "9999-12-31T23:00:00-02:00"):
+        with pytest.raises(InvalidInput, match="outside the years 1 to 9999 in UTC"):
+            parse_time(beyond)
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        (" ", "empty name"),
+        ("n" * 1001, "name longer than 1000 characters"),
+        ("a\x00b", "name contains control characters"),
+    ],
+)
+def test_a_run_name_follows_the_rules_of_every_name(name: str, problem: str) -> None:
+    with pytest.raises(InvalidInput, match=f"run r: {problem}"):
+        Run(uid="r", name=name)
+
+
 def test_a_node_cannot_derive_from_itself() -> None:
     with pytest.raises(InvalidInput, match="cannot derive from itself"):
         Edge(source="dataset:a@1", target="dataset:a@1")

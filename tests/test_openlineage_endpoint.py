@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 from lineage.api.app import create_app
 from lineage.api.settings import Settings
 from lineage.store import LineageStore
-from tests.api_support import openlineage_client, serving
+from tests.api_support import local_client, openlineage_client, serving
 from tests.test_openlineage_client import event
 from tests.test_openlineage_events import dataset, run_event
 
@@ -27,7 +27,7 @@ ENDPOINT = "/api/v1/lineage"
 
 @pytest.fixture
 def client(store: LineageStore) -> Iterator[TestClient]:
-    with TestClient(create_app(store=store)) as client:
+    with local_client(create_app(store=store)) as client:
         yield client
 
 
@@ -120,11 +120,12 @@ def test_only_json_is_accepted(client: TestClient, store: LineageStore) -> None:
 
 def test_an_oversized_event_is_refused(store: LineageStore) -> None:
     big = run_event(str(uuid.uuid4()), outputs=[dataset(f"table_{i}") for i in range(100)])
-    with TestClient(create_app(Settings(max_body_bytes=2000), store=store)) as client:
+    with local_client(create_app(Settings(max_body_bytes=2000), store=store)) as client:
         plain = post(client, big)
         bomb = post(client, gzip.compress(json.dumps(big).encode()), **{"Content-Encoding": "gzip"})
     assert (plain.status_code, bomb.status_code) == (413, 413)
-    assert plain.json()["error"] == "the event is larger than 2000 bytes"
+    assert plain.json()["error"] == "the request body is larger than 2000 bytes"
+    assert bomb.json()["error"] == "the request body is larger than 2000 bytes once decompressed"
     assert store.stats()["runs"] == 0
 
 

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from lineage.api.app import create_app
 from lineage.store import LineageStore
-from tests.api_support import graphql
+from tests.api_support import graphql, local_client
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "graphql" / "examples"
 Data = dict[str, Any]
@@ -140,7 +140,7 @@ def test_every_example_has_a_check() -> None:
 
 @pytest.fixture
 def client(demo_store: LineageStore) -> Iterator[TestClient]:
-    with TestClient(create_app(store=demo_store)) as client:
+    with local_client(create_app(store=demo_store)) as client:
         yield client
 
 

@@ -15,6 +15,7 @@ from lineage.errors import StoreUnavailable
 from lineage.model import Batch, Node, NodeKind
 from lineage.store.base import LineageStore
 from lineage.viz.links import Links
+from tests.api_support import local_client
 from tests.viz_graphs import fan_out_batch
 
 LINKS = Links(base="")
@@ -22,7 +23,7 @@ LINKS = Links(base="")
 
 @pytest.fixture
 def client(demo_store: LineageStore) -> Iterator[TestClient]:
-    with TestClient(create_app(store=demo_store)) as test_client:
+    with local_client(create_app(store=demo_store)) as test_client:
         yield test_client
 
 
@@ -56,7 +57,7 @@ def test_browse_searches_by_name_within_a_kind(client: TestClient) -> None:
 def test_browse_pages_through_many_nodes(store: LineageStore) -> None:
     _, batch = fan_out_batch(120)
     store.write(batch)
-    with TestClient(create_app(store=store)) as client:
+    with local_client(create_app(store=store)) as client:
         first = client.get("/", params={"kind": "prediction"}).text
         assert "69 matching" in first
         listed = re.findall(r'<td><a href="/graph/([^"]+)">', first)
@@ -71,7 +72,7 @@ def test_browse_pages_through_many_nodes(store: LineageStore) -> None:
 def test_graph_page_for_a_uid_with_slashes_and_reserved_characters(store: LineageStore) -> None:
     node = Node(kind=NodeKind.DATASET, name="s3://bucket/a b?x=1#y&z", version="2026/04")
     store.write(Batch(nodes=(node,)))
-    with TestClient(create_app(store=store)) as client:
+    with local_client(create_app(store=store)) as client:
         url = LINKS.graph(node.uid)
         assert url == "/graph/dataset:s3:%2F%2Fbucket%2Fa%20b%3Fx%3D1%23y%26z@2026%2F04"
         response = client.get(url)
@@ -123,7 +124,7 @@ def test_bad_requests_get_an_html_page_naming_the_problem(
 
 
 def test_the_servers_depth_limit_applies_to_graph_pages(demo_store: LineageStore) -> None:
-    with TestClient(create_app(Settings(max_depth=3), store=demo_store)) as client:
+    with local_client(create_app(Settings(max_depth=3), store=demo_store)) as client:
         assert client.get("/graph/model:credit_limit_model@2?depth=3").status_code == 200
         response = client.get("/graph/model:credit_limit_model@2?depth=4")
         assert response.status_code == 400
@@ -148,7 +149,7 @@ class UnreachableStore(LineageStore):
 
 
 def test_an_unavailable_store_is_a_503_page() -> None:
-    with TestClient(create_app(store=UnreachableStore())) as client:
+    with local_client(create_app(store=UnreachableStore())) as client:
         for url in ("/", "/graph/model:credit_limit_model@2"):
             response = client.get(url)
             assert response.status_code == 503

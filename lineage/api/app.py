@@ -1,5 +1,11 @@
 """The starlette app: ``/graphql``, ``/api/v1/lineage``, ``/healthz``, ``/metrics`` and the HTML pages.
 
+Every request crosses the same edge, outermost first: the metrics, the ``Host`` check (loopback names
+unless configured), authentication (scopes from the bearer token or the browser session; every route
+but ``/healthz`` and ``/login`` needs ``read``), and the body limit (read only once the caller is let
+in). Every error answer is JSON ``{"error": ...}``, Starlette's own 404 and 405 included; the HTML
+pages answer their own errors in HTML.
+
 ``create_app`` takes its settings and, for tests and embedding, an already opened store. A store it
 opens itself is a ``ReconnectingStore``, so the server starts while the store is down, answers 503
 meanwhile, and recovers by itself. ``app_from_env`` is the factory uvicorn's workers import.
@@ -13,19 +19,24 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from lineage.api.auth import BearerAuthMiddleware
+from lineage.api.auth import RequireRead, TokenBackend, refuse_token
+from lineage.api.body import BodyLimitMiddleware
 from lineage.api.health import healthz
+from lineage.api.hosts import TrustedHosts
 from lineage.api.login import routes as login_routes
 from lineage.api.metrics import Metrics, MetricsMiddleware
 from lineage.api.openlineage import post_lineage
 from lineage.api.reconnect import ReconnectingStore
 from lineage.api.schema import build_schema
 from lineage.api.settings import Settings
+from lineage.api.throttle import FailureLimit
 from lineage.api.view import GraphQLView
 from lineage.errors import StoreUnavailable
 from lineage.store.base import LineageStore
@@ -66,18 +77,39 @@ def create_app(settings: Settings | None = None, *, store: LineageStore | None =
         ],
         middleware=[
             Middleware(MetricsMiddleware, metrics=metrics),
-            Middleware(BearerAuthMiddleware, tokens=settings.tokens),
+            Middleware(TrustedHosts, allowed_hosts=settings.allowed_hosts),
+            Middleware(
+                AuthenticationMiddleware, backend=TokenBackend(settings.tokens), on_error=refuse_token
+            ),
+            Middleware(RequireRead),
+            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
         ],
-        exception_handlers={StoreUnavailable: _store_unavailable},
+        exception_handlers={
+            StoreUnavailable: _store_unavailable,
+            HTTPException: _http_error,
+            Exception: _internal_error,
+        },
         lifespan=lifespan,
     )
     app.state.store = served
     app.state.settings = settings
+    app.state.login_failures = FailureLimit(limit=settings.max_login_failures)
     return app
 
 
 async def _store_unavailable(request: Request, exc: Exception) -> Response:
     return JSONResponse({"error": str(exc)}, status_code=503)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's 404 and 405 (with its ``Allow`` header), in JSON like every other error."""
+    assert isinstance(exc, HTTPException)
+    return JSONResponse({"error": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    # Starlette logs the traceback itself once this answer is sent.
+    return JSONResponse({"error": "internal error: the server log has the details"}, status_code=500)
 
 
 def app_from_env() -> Starlette:

@@ -4,7 +4,13 @@ Tokens come from ``LINEAGE_TOKENS`` (entries like ``rw:<token>``, separated by c
 and from a tokens file (one entry a line; lines starting with ``#`` are comments). Only SHA-256
 digests of the tokens are kept, and a presented token is compared with every one of them with
 ``hmac.compare_digest``, so neither the comparison nor which entry matched shows in the timing. No
-message or log line ever contains a token.
+message or log line ever contains a token. A tokens file that other users could read (any group or
+other permission bit) is refused: it holds the secrets in clear.
+
+Starlette's ``AuthenticationMiddleware`` turns a token into scopes (``TokenBackend``): ``read`` for
+an ``ro`` token, ``read`` and ``write`` for an ``rw`` one. ``RequireRead`` closes every route but the
+public ones to a connection without ``read``; writes check for ``write`` where they happen (the
+``CanWrite`` permission of the mutations, the OpenLineage endpoint).
 """
 
 from __future__ import annotations
@@ -18,15 +24,22 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from starlette.authentication import (
+    AuthCredentials,
+    AuthenticationBackend,
+    AuthenticationError,
+    BaseUser,
+    SimpleUser,
+    has_required_scope,
+)
 from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
-from starlette.responses import JSONResponse, RedirectResponse
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.permission import BasePermission
 
 from lineage.errors import InvalidInput
 
-ACCESS_KEY = "lineage.access"
 MIN_TOKEN_LENGTH = 16
 PUBLIC_PATHS = frozenset({"/healthz", "/login"})
 SESSION_COOKIE = "lineage_token"
@@ -67,9 +80,15 @@ class TokenSet:
         configured = cls.parse(env_text, "LINEAGE_TOKENS")
         if file is not None:
             try:
+                mode = file.stat().st_mode
                 text = file.read_text(encoding="utf-8")
             except OSError as exc:
                 raise InvalidInput(f"cannot read the tokens file {file}: {exc.strerror}") from None
+            if mode & 0o077:
+                raise InvalidInput(
+                    f"the tokens file {file} is open to other users (mode {mode & 0o777:o}): "
+                    f"make it private with 'chmod 600 {file}'"
+                )
             from_file = cls.parse(text, f"tokens file {file}")
             configured = cls(configured.entries + from_file.entries, configured.sessions + from_file.sessions)
         return configured if configured.entries else None
@@ -105,42 +124,61 @@ def _digest(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 
-class BearerAuthMiddleware:
-    """Sets the access of every connection; refuses one without a valid token when tokens are set.
+READ = "read"
+WRITE = "write"
+SCOPES = {Access.READ: (READ,), Access.WRITE: (READ, WRITE)}
 
-    ``/healthz`` stays open so a load balancer can probe without a secret, and ``/login`` so a browser
-    can sign in. A browser's session cookie (see ``lineage.api.login``) grants read access at most; a
-    browser that has none is sent to ``/login`` instead of getting a 401 it cannot act on.
-    """
 
-    def __init__(self, app: ASGIApp, *, tokens: TokenSet | None) -> None:
-        self.app = app
+class TokenBackend(AuthenticationBackend):
+    """The scopes of a connection, for Starlette's ``AuthenticationMiddleware``: ``read`` and
+    ``write`` for everyone when no token is configured; otherwise those of the bearer token, or
+    ``read`` for a browser's session cookie (see ``lineage.api.login``), or none.
+
+    ``/healthz`` and ``/login`` need nothing, so a load balancer can probe without a secret and a
+    browser can sign in: their credentials are not even looked at."""
+
+    def __init__(self, tokens: TokenSet | None) -> None:
         self.tokens = tokens
+
+    async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, BaseUser] | None:
+        if self.tokens is None:
+            return AuthCredentials([READ, WRITE]), SimpleUser("anyone")
+        if conn.url.path in PUBLIC_PATHS:
+            return None
+        authorization = conn.headers.get("authorization", "")
+        if authorization.lower().startswith("bearer "):
+            access = self.tokens.access_for(authorization)
+            if access is None:
+                raise AuthenticationError("the bearer token is not valid")
+            return AuthCredentials(SCOPES[access]), SimpleUser(f"{access.value} token")
+        # Anything else (none, or a proxy's Basic credentials): a browser with a session reads.
+        session = conn.cookies.get(SESSION_COOKIE)
+        if session and self.tokens.has_session(session):
+            return AuthCredentials([READ]), SimpleUser("browser session")
+        return None
+
+
+def refuse_token(conn: HTTPConnection, exc: AuthenticationError) -> Response:
+    """``AuthenticationMiddleware``'s answer to a token it refused."""
+    return _unauthorized(str(exc))
+
+
+class RequireRead:
+    """Lets through only connections with the ``read`` scope, but for the public paths. One gate for
+    every route, so a route added later is closed until it is listed as public."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        if self.tokens is None:
-            access: Access | None = Access.WRITE
-        elif scope["path"] in PUBLIC_PATHS:
-            access = Access.READ
-        else:
-            access = self._access(scope)
-        if access is None:
-            await _refuse(scope, receive, send, present="authorization" in Headers(scope=scope))
+        connection = HTTPConnection(scope)
+        if scope["path"] in PUBLIC_PATHS or has_required_scope(connection, [READ]):
+            await self.app(scope, receive, send)
             return
-        scope[ACCESS_KEY] = access
-        await self.app(scope, receive, send)
-
-    def _access(self, scope: Scope) -> Access | None:
-        assert self.tokens is not None
-        authorization = Headers(scope=scope).get("authorization", "")
-        if authorization.lower().startswith("bearer "):
-            return self.tokens.access_for(authorization)
-        # Anything else (none, or a proxy's Basic credentials): a browser with a session reads.
-        session = HTTPConnection(scope).cookies.get(SESSION_COOKIE)
-        return Access.READ if session and self.tokens.has_session(session) else None
+        await _refuse(scope, receive, send, present="authorization" in connection.headers)
 
 
 async def _refuse(scope: Scope, receive: Receive, send: Send, *, present: bool) -> None:
@@ -155,22 +193,19 @@ async def _refuse(scope: Scope, receive: Receive, send: Send, *, present: bool) 
         if present
         else "this server needs a bearer token: send the header 'Authorization: Bearer <token>'"
     )
-    response = JSONResponse(
+    await _unauthorized(message)(scope, receive, send)
+
+
+def _unauthorized(message: str) -> JSONResponse:
+    return JSONResponse(
         {"error": message}, status_code=401, headers={"WWW-Authenticate": 'Bearer realm="lineage"'}
     )
-    await response(scope, receive, send)
 
 
 def _login_redirect(path: str, query: str) -> RedirectResponse:
     """A browser without a session goes to sign in, and comes back to the page it asked for."""
     target = path + (f"?{query}" if query else "")
     return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
-
-
-def access_of(connection: HTTPConnection) -> Access:
-    """The access the middleware granted; a missing one is a wiring bug, so it fails closed."""
-    access: Access = connection.scope[ACCESS_KEY]
-    return access
 
 
 WRITE_REFUSED = "this access is read-only: recording lineage needs a read-write (rw) bearer token"
@@ -183,4 +218,4 @@ class CanWrite(BasePermission):
     error_extensions = {"code": "FORBIDDEN"}  # noqa: RUF012 (strawberry reads it as a class attribute)
 
     def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
-        return bool(info.context.access is Access.WRITE)
+        return WRITE in info.context.scopes

@@ -1,4 +1,4 @@
-"""The per-request GraphQL context: the store, the settings, the caller's access and the DataLoaders.
+"""The per-request GraphQL context: the store, the settings, the caller's scopes and the DataLoaders.
 
 Loaders live here, built per request, because a DataLoader caches what it loaded: a module-level one
 would serve stale data forever and grow without bound. Every loader turns the keys one event-loop tick
@@ -16,7 +16,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.dataloader import DataLoader
 
-from lineage.api.auth import Access
 from lineage.api.metrics import Metrics
 from lineage.api.settings import Settings
 from lineage.errors import InvalidInput
@@ -68,7 +67,7 @@ class Context:
 
     store: LineageStore
     settings: Settings
-    access: Access
+    scopes: frozenset[str]
     metrics: Metrics
     request: Request | None = None
     response: Response | None = None

@@ -5,6 +5,10 @@ SameSite=Strict, so no other site's page can make the browser send it; see ``aut
 The cookie grants read access only, whatever the token:
 a browser session looks at lineage, and recording it stays with bearer tokens, so a forged form post
 could never write even if the cookie did travel.
+
+Failed sign-ins are limited per client address (``Settings.max_login_failures`` a minute, then 429
+with ``Retry-After``), so tokens cannot be guessed at the speed of the network. While limited, even
+the right token is turned away: otherwise the limit would only slow the guessing, not stop it.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from lineage.api.auth import SESSION_COOKIE, session_value
+from lineage.api.throttle import FailureLimit
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>lineage-graph: sign in</title>
@@ -37,9 +42,13 @@ def _safe_next(value: str | None) -> str:
     return "/"
 
 
-def _page(next_path: str, problem: str = "", status: int = 200) -> HTMLResponse:
+def _page(
+    next_path: str, problem: str = "", status: int = 200, headers: dict[str, str] | None = None
+) -> HTMLResponse:
     paragraph = f'<p class="problem">{escape(problem)}</p>' if problem else ""
-    return HTMLResponse(PAGE.format(problem=paragraph, next=escape(next_path)), status_code=status)
+    return HTMLResponse(
+        PAGE.format(problem=paragraph, next=escape(next_path)), status_code=status, headers=headers
+    )
 
 
 async def login_form(request: Request) -> Response:
@@ -53,7 +62,14 @@ async def login(request: Request) -> Response:
     tokens = request.app.state.settings.tokens
     if tokens is None:
         return RedirectResponse(next_path, status_code=303)
+    failures: FailureLimit = request.app.state.login_failures
+    client = request.client.host if request.client else "unknown"
+    wait = failures.retry_after(client)
+    if wait is not None:
+        problem = f"Too many failed sign-ins from this address: try again in {wait} seconds."
+        return _page(next_path, problem, status=429, headers={"Retry-After": str(wait)})
     if tokens.access_for(f"Bearer {token}") is None:
+        failures.failed(client)
         return _page(next_path, "That token is not valid.", status=401)
     response = RedirectResponse(next_path, status_code=303)
     response.set_cookie(

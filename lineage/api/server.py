@@ -18,6 +18,7 @@ import uvicorn
 import uvicorn.config
 
 from lineage.api.auth import TokenSet
+from lineage.api.hosts import WILDCARD_ADDRESSES, checked_hosts
 from lineage.api.reconnect import backend_of
 from lineage.errors import InvalidInput
 from lineage.store.registry import open_store
@@ -35,10 +36,18 @@ class ServeOptions:
     max_depth: int = 50
     tokens_file: Path | None = None
     no_auth: bool = False
+    allowed_hosts: tuple[str, ...] = ()
+
+    def served_hosts(self) -> tuple[str, ...]:
+        """The Host names to answer besides the loopback ones: the address served (unless it is
+        every address, which no client sends as a Host) and those given."""
+        own = () if self.host in WILDCARD_ADDRESSES else (self.host,)
+        return checked_hosts((*own, *self.allowed_hosts))
 
 
 def check(options: ServeOptions) -> TokenSet | None:
     """Refuse what cannot work or would be unsafe, with the reason; return the configured tokens."""
+    options.served_hosts()  # a malformed --allowed-host is refused before anything starts
     if options.workers > 1 and backend_of(options.store_url) == "ladybug":
         raise InvalidInput(
             f"--workers {options.workers} needs a shared store: one process owns an embedded LadybugDB "
@@ -78,6 +87,7 @@ def serve(options: ServeOptions) -> None:
     """Run the server until interrupted."""
     os.environ["LINEAGE_STORE"] = options.store_url
     os.environ["LINEAGE_MAX_DEPTH"] = str(options.max_depth)
+    os.environ["LINEAGE_ALLOWED_HOSTS"] = " ".join(options.served_hosts())
     if options.tokens_file is not None:
         os.environ["LINEAGE_TOKENS_FILE"] = str(options.tokens_file)
     uvicorn.run(

@@ -37,7 +37,7 @@ from typing import Any
 
 from lineage.errors import InvalidInput
 from lineage.ingest.batches import MAX_EDGES_PER_RUN, check_fan_out
-from lineage.model import Batch, Edge, Node, NodeKind, Run, RunStatus, parse_time
+from lineage.model import Batch, Edge, Node, NodeKind, Run, RunStatus, name_problem, parse_time
 from lineage.store.base import LineageStore, Transaction
 
 Reader = LineageStore | Transaction
@@ -116,7 +116,7 @@ def parse_event(payload: Any) -> RunEvent:
     parent = _parent(run_facets)
     run = Run(
         uid=run_id,
-        name=_text(job, "name", "job.name"),
+        name=_job_name(job),
         code_version=_code_version(job_facets),
         parameters=_parameters(run_facets),
         environment=_environment(_text(job, "namespace", "job.namespace"), job_facets, run_facets),
@@ -158,6 +158,15 @@ def _text(obj: Mapping[str, Any], key: str, path: str, *, required: bool = True)
     if not isinstance(value, str) or not value.strip():
         raise EventError(path, f"{path} must be a non-empty string")
     return value
+
+
+def _job_name(job: Mapping[str, Any]) -> str:
+    """The run's name: held to the rules of every name (length, no control characters)."""
+    name = _text(job, "name", "job.name")
+    problem = name_problem("name", name)
+    if problem:
+        raise EventError("job.name", f"job.name: {problem}")
+    return name
 
 
 def _time(event: Mapping[str, Any]) -> str:
