@@ -286,7 +286,7 @@ def import_command(store: LineageStore, file: Path) -> None:
 def cypher_command(
     store: LineageStore, query: str, params: tuple[str, ...], limit: int, timeout: float, as_json: bool
 ) -> None:
-    """Run one read-only Cypher QUERY (writes are refused by the database)."""
+    """Run one Cypher QUERY that only reads the store (the engine refuses anything more)."""
     result = store.cypher(query, _parse_params(params), limit=limit, timeout=timeout)
     if as_json:
         _print_json({"columns": result.columns, "rows": result.rows, "truncated": result.truncated})

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from lineage.errors import Conflict, InvalidInput, NotFound, ReadOnlyViolation
+from lineage.errors import Conflict, InvalidInput, NotFound
 from lineage.ingest.batches import predictions_batch, run_batch
 from lineage.model import Batch, Edge, Node, NodeKind, Prediction, Run, now
 from lineage.store.base import LineageStore, Transaction
@@ -397,43 +397,7 @@ def test_recent_runs_newest_first(demo_store: LineageStore) -> None:
     assert [r.recorded_at for r in runs] == sorted((r.recorded_at for r in runs), reverse=True)
 
 
-# --- raw Cypher, stats --------------------------------------------------------------------------
-
-
-def test_raw_cypher_reads_with_parameters_and_a_row_limit(demo_store: LineageStore) -> None:
-    result = demo_store.cypher(
-        "MATCH (n:Node) WHERE n.kind = $kind RETURN n.uid AS uid ORDER BY uid", {"kind": "model"}, limit=3
-    )
-    assert result.columns == ["uid"]
-    assert [r["uid"] for r in result.rows] == [
-        "model:credit_limit_model@1",
-        "model:credit_limit_model@2",
-        "model:scoring_model@1",
-    ]
-    assert result.truncated
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        "CREATE (n:Node {uid: 'dataset:evil@1'})",
-        "MATCH (n:Node) SET n.owner = 'evil'",
-        "MATCH (n:Node) DETACH DELETE n",
-        "MATCH (n:Node) RETURN n; CREATE (m:Node {uid: 'dataset:evil@1'})",
-    ],
-)
-def test_raw_cypher_refuses_writes_and_leaves_the_store_as_it_was(
-    demo_store: LineageStore, query: str
-) -> None:
-    before = list(demo_store.export_records())
-    with pytest.raises((ReadOnlyViolation, InvalidInput)):
-        demo_store.cypher(query)
-    assert list(demo_store.export_records()) == before
-
-
-def test_raw_cypher_syntax_errors_are_clear(store: LineageStore) -> None:
-    with pytest.raises(InvalidInput, match="Cypher error"):
-        store.cypher("MATCH (n RETURN n")
+# --- stats --------------------------------------------------------------------------
 
 
 def test_stats_count_every_kind(demo_store: LineageStore) -> None:
@@ -445,16 +409,6 @@ def test_stats_count_every_kind(demo_store: LineageStore) -> None:
         "runs": 8,
         "edges": 28,
     }
-
-
-def test_raw_cypher_stops_at_its_timeout(store: LineageStore) -> None:
-    started = time.perf_counter()
-    with pytest.raises(InvalidInput, match="timed out"):
-        store.cypher(
-            "UNWIND range(1, 30000) AS x UNWIND range(1, 30000) AS y RETURN sum(x * y) AS n", timeout=0.5
-        )
-    assert time.perf_counter() - started < 20
-    assert store.cypher("RETURN 1 AS one").rows == [{"one": 1}], "the store is usable after a timeout"
 
 
 def test_producing_runs_come_whole_for_many_nodes_at_once(demo_store: LineageStore) -> None:

@@ -33,7 +33,6 @@ from lineage.model import (
     parse_uid,
 )
 from lineage.store._rows import CHUNK, ProgressFn, Row, Tx, chunks
-from lineage.store._statements import check_single_statement
 from lineage.store._writer import (
     Transaction,
     Writer,
@@ -410,8 +409,15 @@ class LineageStore(ABC):
     def cypher(
         self, text: str, params: Mapping[str, Any] | None = None, *, limit: int = 1000, timeout: float = 10.0
     ) -> RawResult:
-        """Run one read-only Cypher statement. A write is refused by the database, not by guessing."""
-        check_single_statement(text)
+        """Run one Cypher statement that only reads the store.
+
+        The engine decides what the statement does, from its own parse and plan, and runs it in a
+        transaction it holds read-only. Raises InvalidInput for what is not one valid statement (or a
+        limit or timeout out of range) and ReadOnlyViolation for a statement that would do more than read:
+        write, control the transaction, read or write files, or reach another database.
+        """
+        if not text.strip():
+            raise InvalidInput("empty Cypher query")
         if not 1 <= limit <= 100_000:
             raise InvalidInput(f"row limit {limit} out of range: 1 to 100000")
         if not 0 < timeout <= 600:

@@ -14,6 +14,7 @@ import pyarrow
 
 from lineage import cypher
 from lineage.errors import InvalidInput, ReadOnlyViolation, StoreUnavailable
+from lineage.store._ladybug_reads import prepare_read
 from lineage.store.base import MAX_DEPTH, LineageStore, PlanStep, RawResult, Row, Tx, chunks
 
 T = TypeVar("T")
@@ -144,16 +145,21 @@ class LadybugStore(LineageStore):
 
     def _raw_read(self, text: str, params: Mapping[str, Any], limit: int, timeout: float) -> RawResult:
         conn = self._connection()
+        # The read-only transaction is the second wall: prepare_read has the engine refuse what does more
+        # than read before anything runs, and the engine refuses a write in this transaction regardless.
         conn.execute("BEGIN TRANSACTION READ ONLY")
         conn.set_query_timeout(int(timeout * 1000))
         try:
-            result = conn.execute(text, dict(params))
+            result = conn.execute(prepare_read(conn, text, params), dict(params))
+            assert isinstance(result, ladybug.QueryResult), "a prepared statement is one statement"
             columns = result.get_column_names()
             rows = []
             while result.has_next() and len(rows) <= limit:
                 rows.append(dict(zip(columns, map(plain, result.get_next()), strict=True)))
         except RuntimeError as exc:
-            raise _translate(exc) from None
+            # Whatever else the engine says of a user's query is about that query, never a crash.
+            error = _translate(exc)
+            raise (InvalidInput(f"Cypher error: {_first_line(exc)}") if error is exc else error) from None
         finally:
             conn.set_query_timeout(0)
             self._rollback()

@@ -134,6 +134,8 @@ class Neo4jStore(LineageStore):
     def _raw_read(self, text: str, params: Mapping[str, Any], limit: int, timeout: float) -> RawResult:
         @neo4j.unit_of_work(timeout=timeout)
         def work(tx: neo4j.ManagedTransaction) -> RawResult:
+            # Neo4j plans the query first and says what it does; the read access mode is the second wall.
+            _refuse_unless_reading(tx.run(f"EXPLAIN {text}", params).consume(), self.database)
             result = tx.run(text, params)
             columns = list(result.keys())
             rows = []
@@ -143,7 +145,12 @@ class Neo4jStore(LineageStore):
                 rows.append(record.data())
             return RawResult(columns=columns, rows=rows, truncated=False)
 
-        return self._guarded(lambda: self._execute(neo4j.READ_ACCESS, work))
+        try:
+            return self._guarded(lambda: self._execute(neo4j.READ_ACCESS, work))
+        except Neo4jError as exc:
+            # What _guarded leaves (an unknown procedure, a missing database, CALL ... IN TRANSACTIONS
+            # in a managed transaction) is about the user's query, never a crash.
+            raise InvalidInput(f"Cypher error: {_first_line(exc)}") from None
 
     def _profile(self, query: str, params: Mapping[str, Any]) -> list[PlanStep]:
         with self._session(neo4j.WRITE_ACCESS) as session, session.begin_transaction() as tx:
@@ -185,6 +192,42 @@ def _plan_steps(plan: Mapping[str, Any]) -> Iterator[PlanStep]:
     yield PlanStep(plan["operatorType"].split("@")[0], int(plan.get("rows", 0)))
     for child in plan.get("children", ()):
         yield from _plan_steps(child)
+
+
+_QUERY_KINDS = {"w": "writes", "rw": "reads and writes", "s": "changes the schema or administers the server"}
+# Operators of a read-only plan that still reach outside the store's graph, and why they are refused.
+_OUTSIDE = {
+    "LoadCSV": "LOAD CSV reads files and URLs outside the store",
+    "TerminateTransactions": "TERMINATE TRANSACTIONS ends other sessions' transactions",
+}
+
+
+def _refuse_unless_reading(summary: neo4j.ResultSummary, database: str) -> None:
+    """Raise ReadOnlyViolation unless Neo4j's plan of a query (from EXPLAIN) only reads the store's own
+    database: its query type is ``r``, and no operator reaches a file, a URL, another database or
+    another session."""
+    kind = summary.query_type or "r"
+    if kind != "r":
+        what = _QUERY_KINDS.get(kind, f"is of type {kind!r}")
+        raise ReadOnlyViolation(
+            f"refused: raw Cypher is read-only, and Neo4j plans this query as one that {what}"
+        )
+    for operator_type in _operator_types(summary.plan or {}):
+        operator, _, where = operator_type.partition("@")
+        if where and where != database:
+            raise ReadOnlyViolation(
+                f"refused: raw Cypher reads the store's database {database!r}, and this query uses {where!r}"
+            )
+        if operator in _OUTSIDE:
+            raise ReadOnlyViolation(f"refused: raw Cypher is read-only, and {_OUTSIDE[operator]}")
+
+
+def _operator_types(plan: Mapping[str, Any]) -> Iterator[str]:
+    """Every operator of a plan as Neo4j names it, with its database: ``NodeByLabelScan@neo4j``."""
+    if "operatorType" in plan:
+        yield plan["operatorType"]
+    for child in plan.get("children", ()):
+        yield from _operator_types(child)
 
 
 def _collecting(query: str, columns: Sequence[str]) -> str:
