@@ -9,6 +9,7 @@ unchanged, or a Conflict naming the fields), never a raw driver error, and never
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -21,8 +22,9 @@ from lineage.api.app import create_app
 from lineage.errors import Conflict
 from lineage.ingest.batches import run_batch
 from lineage.ingest.openlineage import parse_event, record_event
-from lineage.model import Batch, Edge, Node, NodeKind, Run
+from lineage.model import Batch, Edge, Node, NodeKind, Run, now
 from lineage.store import LineageStore, open_store
+from lineage.store._writer import records_of
 from tests.api_support import serving
 from tests.test_openlineage_events import NS, dataset, new_id, run_event
 
@@ -98,7 +100,9 @@ def test_different_content_written_at_once_is_one_write_and_conflicts(store: Lin
         results = at_once([lambda batch=batch: store.write(batch) for batch in versions])
         refused = errors(results)
         assert len(refused) == THREADS - 1
-        assert all(isinstance(e, Conflict) and "different owner" in str(e) for e in refused), refused
+        assert all(isinstance(e, Conflict) and "different owner" in str(e) for e in refused), [
+            repr(e) for e in refused if "different owner" not in str(e)
+        ]
         (winner,) = [t for t, r in enumerate(results) if not isinstance(r, Exception)]
         stored = store.get_node(f"dataset:d{i}@1")
         assert stored is not None and stored.owner == f"team-{winner}"
@@ -185,3 +189,40 @@ def test_clients_reporting_the_same_run_at_once_over_http_all_get_answers(store:
             assert all("errors" not in a.json() for a in answers[2:])
             run = store.get_run(run_id)
             assert run is not None and run.status == "COMPLETE" and len(run.inputs) == len(run.outputs) == 1
+
+
+@pytest.mark.neo4j
+def test_a_create_that_waited_on_another_writer_is_decided_again(neo4j_url: str) -> None:
+    """A writer whose create of a new node waits on another transaction's uncommitted create of it, and
+    then fails at the uniqueness constraint, is run again and finds the node: here with the same
+    content, so a no-op. The store is fresh, so its first queries are explained inside that transaction
+    too (an explained result left open once made the driver's rollback fail and leave the transaction,
+    and its locks, on the server)."""
+    batch = Batch(nodes=(dataset_node("contested", owner="a"),))
+    with neo4j.GraphDatabase.driver(neo4j_url, auth=None) as driver, open_store(neo4j_url) as fresh:
+        driver.execute_query("MATCH (n) DETACH DELETE n")
+        outcome: list[Any] = []
+        writer = threading.Thread(target=lambda: outcome.extend(at_once([lambda: fresh.write(batch)])))
+        with driver.session() as session, session.begin_transaction() as other:
+            other.run(cypher.load("create_nodes", "neo4j"), rows=records_of(batch.stamped(now())).nodes)
+            writer.start()
+            until(lambda: _blocked_transactions(driver) > 0)
+            other.commit()
+        writer.join()
+        (result,) = outcome
+        assert not isinstance(result, Exception), result
+        assert (result.created_nodes, result.unchanged) == (0, 1)
+        assert fresh.write(Batch(nodes=(dataset_node("after"),))).created_nodes == 1  # nothing left locked
+
+
+def _blocked_transactions(driver: neo4j.Driver) -> int:
+    records = driver.execute_query("SHOW TRANSACTIONS YIELD status WHERE status STARTS WITH 'Blocked'").records
+    return len(records)
+
+
+def until(condition: Callable[[], bool], seconds: float = 30) -> None:
+    """Poll for a condition another thread or process brings about, failing after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the condition never came about"
+        time.sleep(0.01)

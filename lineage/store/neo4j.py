@@ -124,7 +124,13 @@ class Neo4jStore(LineageStore):
         its rows collected into one list of value lists, and named again here."""
         columns = self._columns.get(query)
         if columns is None:
-            columns = self._columns[query] = tx.run(f"EXPLAIN {query}", params).keys()
+            # Consumed, not just asked for its keys: a result left open is exhausted when the
+            # transaction ends, and if a later query of the transaction failed, that raises in the
+            # driver's rollback before ROLLBACK is sent, leaving the failed transaction and its locks
+            # on the server until the connection times out.
+            explained = tx.run(f"EXPLAIN {query}", params)
+            columns = self._columns[query] = list(explained.keys())
+            explained.consume()
         if not columns:
             tx.run(query, params).consume()
             return []
