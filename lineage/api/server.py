@@ -33,6 +33,8 @@ class ServeOptions:
     workers: int = 1
     demo: bool = False
     max_depth: int = 50
+    connect_timeout: float = 5.0
+    query_timeout: float = 30.0
     tokens_file: Path | None = None
     no_auth: bool = False
 
@@ -78,6 +80,8 @@ def serve(options: ServeOptions) -> None:
     """Run the server until interrupted."""
     os.environ["LINEAGE_STORE"] = options.store_url
     os.environ["LINEAGE_MAX_DEPTH"] = str(options.max_depth)
+    os.environ["LINEAGE_CONNECT_TIMEOUT"] = str(options.connect_timeout)
+    os.environ["LINEAGE_QUERY_TIMEOUT"] = str(options.query_timeout)
     if options.tokens_file is not None:
         os.environ["LINEAGE_TOKENS_FILE"] = str(options.tokens_file)
     uvicorn.run(
