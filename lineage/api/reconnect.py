@@ -46,8 +46,8 @@ class ReconnectingStore(LineageStore):
     When a call finds the store unavailable (it could not be opened, or a server stopped answering),
     calls for the next ``retry_after`` seconds fail at once with the same reason instead of each
     waiting on the network. After that one call at a time goes through as a probe: its success closes
-    the breaker, its failure keeps it open. So an outage costs its first caller the backend's own
-    timeout, everyone else a prompt 503, and recovery needs nothing but the store coming back.
+    the breaker, its failure keeps it open. So an outage costs its first callers the store's connect
+    or query timeout, everyone else a prompt 503, and recovery needs nothing but the store coming back.
     """
 
     def __init__(
