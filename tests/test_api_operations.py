@@ -228,7 +228,15 @@ class HangingOpener:
         return self.store
 
 
-def test_concurrent_first_requests_share_one_opening(store: LineageStore) -> None:
+@pytest.fixture
+def embedded(tmp_path: Path) -> Iterator[LineageStore]:
+    """An embedded store, for tests whose store only stands in for one that hangs."""
+    with open_store(f"ladybug://{tmp_path / 'graph'}") as store:
+        yield store
+
+
+def test_concurrent_first_requests_share_one_opening(embedded: LineageStore) -> None:
+    store = embedded
     opener = HangingOpener(store)
     reconnecting = ReconnectingStore(store.url, retry_after=0.2, open_wait=0.5, opener=opener)
     with TestClient(create_app(store=reconnecting)) as client:
@@ -250,11 +258,13 @@ def test_concurrent_first_requests_share_one_opening(store: LineageStore) -> Non
 
 
 class HangingStore(CountingStore):
-    """A store whose reads wait until it is let go: a server frozen mid-answer."""
+    """A store whose reads, once ``go`` is cleared, wait until it is set again: a server frozen
+    mid-answer."""
 
     def __init__(self, inner: LineageStore) -> None:
         super().__init__(inner)
         self.go = threading.Event()
+        self.go.set()
 
     def _read(self, query: str, params: Mapping[str, Any]) -> list[Row]:
         with self._tracked():
@@ -262,9 +272,10 @@ class HangingStore(CountingStore):
             return self.inner._read(query, params)
 
 
-def test_healthz_and_metrics_answer_while_every_request_waits_on_the_store(store: LineageStore) -> None:
-    hanging = HangingStore(store)
+def test_healthz_and_metrics_answer_while_every_request_waits_on_the_store(embedded: LineageStore) -> None:
+    hanging = HangingStore(embedded)
     with serving(create_app(store=hanging)) as url, ThreadPoolExecutor(50) as pool:
+        hanging.go.clear()
         # more waiting requests than the server has threads for blocking calls (40)
         waiting = [
             pool.submit(httpx.post, f"{url}/graphql", json={"query": QUERY}, timeout=60) for _ in range(45)
