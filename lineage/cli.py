@@ -314,6 +314,18 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
     return params
 
 
+def _seconds_option(name: str, default: float, help: str) -> Callable[[F], F]:
+    """``--NAME-timeout``, read from ``LINEAGE_NAME_TIMEOUT`` too."""
+    return click.option(
+        f"--{name}-timeout",
+        type=click.FloatRange(0.1, 3600),
+        default=default,
+        show_default=True,
+        envvar=f"LINEAGE_{name.upper()}_TIMEOUT",
+        help=help,
+    )
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
@@ -333,6 +345,10 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
     show_default=True,
     help="The deepest traversal a request may ask for.",
 )
+@_seconds_option(
+    "connect", 5.0, "Seconds to open the store or reach its server; past that, requests get 503."
+)
+@_seconds_option("query", 30.0, "Seconds one store transaction may run; past that, the request gets 503.")
 @click.option(
     "--tokens-file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),

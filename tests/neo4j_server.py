@@ -112,6 +112,7 @@ def start_neo4j(
     *,
     heap_mib: int = _DEFAULT_HEAP_MIB,
     page_cache_mib: int | None = None,
+    port: int = 0,
 ) -> RunningNeo4j:
     """Build the launcher if needed, start Neo4j with its data under ``workdir``, return it.
 
@@ -119,6 +120,9 @@ def start_neo4j(
     (about 200 MB) through Maven, later runs skip Maven and take a few seconds.
     ``heap_mib`` is the JVM's maximum heap; ``page_cache_mib`` Neo4j's page cache
     (the launcher's 256 MiB when None). Benchmarks on large graphs raise both.
+    ``port`` is the Bolt port (0: any free one); the fault tests start a server again on the port a
+    stopped one had, so that clients configured with its address find it back. The data does not
+    survive a restart: the harness gives every start a fresh database under ``workdir``.
     Raises Neo4jUnavailable with a human-readable reason when that fails.
     """
     deadline = time.monotonic() + timeout
@@ -133,9 +137,9 @@ def start_neo4j(
     # full pipe would stall the JVM.
     log_fd, log_name = tempfile.mkstemp(prefix="neo4j-launcher-", suffix=".log", dir=workdir)
     log_path = Path(log_name)
-    launcher_args = [str(workdir / "server")]
+    launcher_args = [str(workdir / "server"), str(port)]
     if page_cache_mib is not None:
-        launcher_args += ["0", str(page_cache_mib)]  # port 0: any free port
+        launcher_args.append(str(page_cache_mib))
     with os.fdopen(log_fd, "w") as log:
         process = subprocess.Popen(
             [java, f"-Xmx{heap_mib}m", *_JVM_FLAGS, "-cp", classpath, _MAIN_CLASS, *launcher_args],

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.testclient import TestClient
 
 from lineage.api.app import create_app
+from lineage.api.reconnect import ReconnectingStore
 from lineage.api.settings import Settings
-from lineage.store import LineageStore
-from tests.api_support import TcpProxy, graphql, local_client
+from lineage.store import LineageStore, open_store
+from lineage.store.base import Row
+from lineage.store.timeouts import Timeouts
+from tests.api_support import CountingStore, TcpProxy, graphql, local_client, serving
 from tests.test_openlineage_events import run_event
 
 QUERY = "{ nodes { totalCount } }"
@@ -161,17 +168,20 @@ def test_neo4j_out_of_reach_is_503_and_the_server_recovers(neo4j_url: str) -> No
     assert target.hostname and target.port
     network = TcpProxy(target.hostname, target.port)
     url = f"bolt://127.0.0.1:{network.port}"
-    # a probe every 5 s: a probe into an outage waits out the driver's retries
-    with local_client(create_app(Settings(store_url=url, reconnect_interval=5))) as client:
+    # a probe every 5 s; the driver retries for the connect timeout before it gives up
+    settings = Settings(store_url=url, reconnect_interval=5, connect_timeout=1)
+    with local_client(create_app(settings)) as client:
         assert_unavailable(client, "cannot reach Neo4j")  # down when the server started
         network.start()
         wait_for(lambda: client.get("/healthz").status_code == 200)
         assert "errors" not in graphql(client, QUERY)
 
         network.stop()  # and down again while serving
-        # The first request to meet the outage waits out the driver's own retries; then the breaker
-        # answers at once until the store is back.
-        assert client.get("/healthz").status_code == 503
+        # The first request to meet the outage waits out the driver's retries (the connect timeout);
+        # then the breaker answers at once until the store is back.
+        started = time.monotonic()
+        assert client.post("/graphql", json={"query": QUERY}).status_code == 503
+        assert time.monotonic() - started < 5
         started = time.monotonic()
         assert_unavailable(client, "Neo4j is unavailable")
         assert time.monotonic() - started < 5
@@ -179,3 +189,124 @@ def test_neo4j_out_of_reach_is_503_and_the_server_recovers(neo4j_url: str) -> No
         wait_for(lambda: client.get("/healthz").status_code == 200, seconds=150)
         assert "errors" not in graphql(client, QUERY)
     network.stop()
+
+
+# --- a store that hangs -----------------------------------------------------------------------------
+
+
+def timed(call: Callable[[], Any]) -> tuple[Any, float]:
+    started = time.monotonic()
+    return call(), time.monotonic() - started
+
+
+def test_a_server_that_accepts_but_never_answers_costs_the_connect_timeout() -> None:
+    silent = socket.create_server(("127.0.0.1", 0))  # the kernel accepts connections; nobody answers
+    url = f"bolt://127.0.0.1:{silent.getsockname()[1]}"
+    with silent:
+        started = time.monotonic()
+        with local_client(create_app(Settings(store_url=url, connect_timeout=1))) as client:
+            assert time.monotonic() - started < 4  # start-up waits the connect timeout at most
+            answer, seconds = timed(lambda: client.post("/graphql", json={"query": QUERY}))
+            assert answer.status_code == 503 and seconds < 4
+            assert answer.json()["errors"][0]["extensions"]["code"] == "STORE_UNAVAILABLE"
+            assert answer.headers["Retry-After"] == "1"
+            health, seconds = timed(lambda: client.get("/healthz"))
+            assert health.status_code == 503 and seconds < 2
+
+
+class HangingOpener:
+    """Opens a store only when let go; counts how often it is asked."""
+
+    def __init__(self, store: LineageStore) -> None:
+        self.store = store
+        self.calls = 0
+        self.go = threading.Event()
+
+    def __call__(self, url: str) -> LineageStore:
+        self.calls += 1
+        self.go.wait(30)
+        return self.store
+
+
+@pytest.fixture
+def embedded(tmp_path: Path) -> Iterator[LineageStore]:
+    """An embedded store, for tests whose store only stands in for one that hangs."""
+    with open_store(f"ladybug://{tmp_path / 'graph'}") as store:
+        yield store
+
+
+def test_concurrent_first_requests_share_one_opening(embedded: LineageStore) -> None:
+    store = embedded
+    opener = HangingOpener(store)
+    reconnecting = ReconnectingStore(store.url, retry_after=0.2, open_wait=0.5, opener=opener)
+    with local_client(create_app(store=reconnecting)) as client:
+        asked = threading.Barrier(8)
+
+        def ask() -> tuple[Any, float]:
+            asked.wait()
+            return timed(lambda: client.post("/graphql", json={"query": QUERY}))
+
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(lambda _: ask(), range(8)))
+        # each waits for the one opening, not for the openings of those before it
+        assert all(answer.status_code == 503 and seconds < 3 for answer, seconds in answers)
+        assert "still opening" in answers[0][0].json()["errors"][0]["message"]
+        assert opener.calls == 1
+        opener.go.set()
+        wait_for(lambda: client.post("/graphql", json={"query": QUERY}).status_code == 200)
+    assert opener.calls == 1
+
+
+class HangingStore(CountingStore):
+    """A store whose reads, once ``go`` is cleared, wait until it is set again: a server frozen
+    mid-answer."""
+
+    def __init__(self, inner: LineageStore) -> None:
+        super().__init__(inner)
+        self.go = threading.Event()
+        self.go.set()
+
+    def _read(self, query: str, params: Mapping[str, Any]) -> list[Row]:
+        with self._tracked():
+            self.go.wait(60)
+            return self.inner._read(query, params)
+
+
+def test_healthz_and_metrics_answer_while_every_request_waits_on_the_store(embedded: LineageStore) -> None:
+    hanging = HangingStore(embedded)
+    with serving(create_app(store=hanging)) as url, ThreadPoolExecutor(50) as pool:
+        hanging.go.clear()
+        # more waiting requests than the server has threads for blocking calls (40)
+        waiting = [
+            pool.submit(httpx.post, f"{url}/graphql", json={"query": QUERY}, timeout=60) for _ in range(45)
+        ]
+        wait_for(lambda: hanging._in_flight >= 40)
+        health, seconds = timed(lambda: httpx.get(f"{url}/healthz", timeout=10))
+        assert health.status_code == 503 and seconds < 3
+        assert "did not answer within 1.5 s" in health.json()["store"]["error"]
+        metrics, seconds = timed(lambda: httpx.get(f"{url}/metrics", timeout=10))
+        assert metrics.status_code == 200 and seconds < 2
+        hanging.go.set()
+        assert all(answer.result().status_code == 200 for answer in waiting)
+        assert httpx.get(f"{url}/healthz", timeout=10).status_code == 200
+
+
+def test_a_write_waits_for_the_write_before_it_at_most_the_query_timeout(tmp_path: Path) -> None:
+    with open_store(f"ladybug://{tmp_path / 'graph'}", timeouts=Timeouts(query=0.5)) as store:
+        holding, release = threading.Event(), threading.Event()
+
+        def hold(tx: Any) -> None:
+            holding.set()
+            release.wait(30)
+
+        with ThreadPoolExecutor(1) as pool, local_client(create_app(store=store)) as client:
+            held = pool.submit(store._write, hold)
+            holding.wait(30)
+            answer, seconds = timed(lambda: client.post("/api/v1/lineage", json=run_event(str(uuid.uuid4()))))
+            release.set()
+            held.result()
+        assert answer.status_code == 503 and seconds < 3
+        assert answer.headers["Retry-After"] == "1"
+        assert "did not answer within 0.5 s: another write held it" in answer.json()["error"]
+        page = client.get("/", headers={"Accept": "text/html"})
+        assert page.status_code == 200

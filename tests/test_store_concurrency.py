@@ -216,8 +216,8 @@ def test_a_create_that_waited_on_another_writer_is_decided_again(neo4j_url: str)
 
 
 def _blocked_transactions(driver: neo4j.Driver) -> int:
-    records = driver.execute_query("SHOW TRANSACTIONS YIELD status WHERE status STARTS WITH 'Blocked'").records
-    return len(records)
+    query = "SHOW TRANSACTIONS YIELD status WHERE status STARTS WITH 'Blocked' RETURN count(*) AS c"
+    return int(driver.execute_query(query).records[0]["c"])
 
 
 def until(condition: Callable[[], bool], seconds: float = 30) -> None:

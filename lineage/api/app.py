@@ -8,7 +8,9 @@ pages answer their own errors in HTML.
 
 ``create_app`` takes its settings and, for tests and embedding, an already opened store. A store it
 opens itself is a ``ReconnectingStore``, so the server starts while the store is down, answers 503
-meanwhile, and recovers by itself. ``app_from_env`` is the factory uvicorn's workers import.
+meanwhile, and recovers by itself. Start-up waits for the store at most the connect timeout: a store that
+hangs is reported and left opening in the background. ``app_from_env`` is the factory uvicorn's workers
+import.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
@@ -28,7 +30,7 @@ from starlette.routing import Route
 
 from lineage.api.auth import RequireRead, TokenBackend, refuse_token
 from lineage.api.body import BodyLimitMiddleware
-from lineage.api.health import healthz
+from lineage.api.health import StoreProbe, healthz
 from lineage.api.hosts import TrustedHosts
 from lineage.api.login import routes as login_routes
 from lineage.api.metrics import Metrics, MetricsMiddleware
@@ -40,6 +42,7 @@ from lineage.api.throttle import FailureLimit
 from lineage.api.view import GraphQLView
 from lineage.errors import StoreUnavailable
 from lineage.store.base import LineageStore
+from lineage.store.registry import open_store
 from lineage.viz.routes import routes as html_routes
 
 log = logging.getLogger("lineage.api")
@@ -51,18 +54,24 @@ def create_app(settings: Settings | None = None, *, store: LineageStore | None =
     settings = settings or Settings()
     metrics = Metrics()
     served = store or ReconnectingStore(
-        settings.store_url, retry_after=settings.reconnect_interval, on_unavailable=metrics.store_errors.inc
+        settings.store_url,
+        retry_after=settings.reconnect_interval,
+        open_wait=settings.connect_timeout,
+        opener=partial(open_store, timeouts=settings.timeouts),
+        on_unavailable=metrics.store_errors.inc,
     )
+    probe = StoreProbe(served)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         auth = "bearer tokens required" if settings.tokens else "no auth"
-        try:
-            await run_in_threadpool(served.ping)
+        problem = await probe.check(wait=settings.connect_timeout)
+        if problem is None:
             log.info("serving the %s store (%s)", served.backend, auth)
-        except StoreUnavailable as exc:
-            log.warning("the store is unavailable, serving 503 until it is back: %s", exc)
+        else:
+            log.warning("the store is unavailable, serving 503 until it is back: %s", problem)
         yield
+        probe.close()
         if store is None:
             served.close()
 
@@ -92,13 +101,15 @@ def create_app(settings: Settings | None = None, *, store: LineageStore | None =
         lifespan=lifespan,
     )
     app.state.store = served
+    app.state.probe = probe
     app.state.settings = settings
     app.state.login_failures = FailureLimit(limit=settings.max_login_failures)
     return app
 
 
 async def _store_unavailable(request: Request, exc: Exception) -> Response:
-    return JSONResponse({"error": str(exc)}, status_code=503)
+    headers = {"Retry-After": request.app.state.settings.retry_after}
+    return JSONResponse({"error": str(exc)}, status_code=503, headers=headers)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

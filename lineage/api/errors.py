@@ -59,3 +59,5 @@ class ErrorCodes(SchemaExtension):
         response = getattr(context.context, "response", None)
         if statuses and response is not None:
             response.status_code = max(statuses)
+            if response.status_code == 503:
+                response.headers["Retry-After"] = context.context.settings.retry_after

@@ -71,7 +71,8 @@ class Metrics:
                 return name
         return "other"
 
-    def render(self, request: Request) -> Response:
+    async def render(self, request: Request) -> Response:
+        # On the event loop, not in the thread pool: requests waiting on a hung store may fill that.
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
 
 

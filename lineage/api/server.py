@@ -34,6 +34,8 @@ class ServeOptions:
     workers: int = 1
     demo: bool = False
     max_depth: int = 50
+    connect_timeout: float = 5.0
+    query_timeout: float = 30.0
     tokens_file: Path | None = None
     no_auth: bool = False
     allowed_hosts: tuple[str, ...] = ()
@@ -88,6 +90,8 @@ def serve(options: ServeOptions) -> None:
     os.environ["LINEAGE_STORE"] = options.store_url
     os.environ["LINEAGE_MAX_DEPTH"] = str(options.max_depth)
     os.environ["LINEAGE_ALLOWED_HOSTS"] = " ".join(options.served_hosts())
+    os.environ["LINEAGE_CONNECT_TIMEOUT"] = str(options.connect_timeout)
+    os.environ["LINEAGE_QUERY_TIMEOUT"] = str(options.query_timeout)
     if options.tokens_file is not None:
         os.environ["LINEAGE_TOKENS_FILE"] = str(options.tokens_file)
     uvicorn.run(

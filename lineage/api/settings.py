@@ -7,15 +7,18 @@ reads it.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from lineage.api.auth import TokenSet
 from lineage.api.hosts import LOOPBACK_HOSTS, checked_hosts
 from lineage.errors import InvalidInput
 from lineage.store.base import MAX_DEPTH
+from lineage.store.timeouts import Timeouts
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,7 +39,9 @@ class Settings:
             names by default.
         max_login_failures: failed sign-ins a client address may make in a minute before it waits.
         tokens: bearer tokens; ``None`` turns auth off.
-        reconnect_interval: seconds between attempts to open a store that could not be opened.
+        reconnect_interval: seconds between attempts to reach a store that was unavailable.
+        connect_timeout: seconds to open the store, or a connection to its server, before answering 503.
+        query_timeout: seconds one store transaction may run before the request gets a 503.
     """
 
     store_url: str | None = None
@@ -52,6 +57,8 @@ class Settings:
     max_login_failures: int = 10
     tokens: TokenSet | None = field(default=None, repr=False)
     reconnect_interval: float = 1.0
+    connect_timeout: float = 5.0
+    query_timeout: float = 30.0
 
     def __post_init__(self) -> None:
         if isinstance(self.max_depth, bool) or not 1 <= self.max_depth <= MAX_DEPTH:
@@ -68,21 +75,31 @@ class Settings:
         ):
             if getattr(self, name) < 1:
                 raise InvalidInput(f"{name} must be at least 1")
+        for name in ("reconnect_interval", "connect_timeout", "query_timeout"):
+            if not getattr(self, name) > 0:
+                raise InvalidInput(f"{name} must be a positive number of seconds")
         object.__setattr__(self, "allowed_hosts", checked_hosts(self.allowed_hosts))
+
+    @property
+    def timeouts(self) -> Timeouts:
+        return Timeouts(connect=self.connect_timeout, query=self.query_timeout)
+
+    @property
+    def retry_after(self) -> str:
+        """The ``Retry-After`` header of a 503: when the circuit breaker lets the next call through."""
+        return str(max(1, math.ceil(self.reconnect_interval)))
 
     @classmethod
     def from_env(cls) -> Settings:
-        """``LINEAGE_STORE``, ``LINEAGE_MAX_DEPTH``, ``LINEAGE_TOKENS``, ``LINEAGE_TOKENS_FILE`` and
-        ``LINEAGE_ALLOWED_HOSTS`` (names served besides the loopback ones, comma or space separated)."""
-        depth_text = os.environ.get("LINEAGE_MAX_DEPTH", "").strip()
-        try:
-            max_depth = int(depth_text) if depth_text else MAX_DEPTH
-        except ValueError:
-            raise InvalidInput(f"LINEAGE_MAX_DEPTH={depth_text!r} is not a whole number") from None
+        """``LINEAGE_STORE``, ``LINEAGE_MAX_DEPTH``, ``LINEAGE_CONNECT_TIMEOUT``, ``LINEAGE_QUERY_TIMEOUT``,
+        ``LINEAGE_TOKENS``, ``LINEAGE_TOKENS_FILE`` and ``LINEAGE_ALLOWED_HOSTS`` (names served besides
+        the loopback ones, comma or space separated)."""
         tokens_file = os.environ.get("LINEAGE_TOKENS_FILE", "").strip()
         return cls(
             store_url=os.environ.get("LINEAGE_STORE", "").strip() or None,
-            max_depth=max_depth,
+            max_depth=_number("LINEAGE_MAX_DEPTH", int, MAX_DEPTH),
+            connect_timeout=_number("LINEAGE_CONNECT_TIMEOUT", float, cls.connect_timeout),
+            query_timeout=_number("LINEAGE_QUERY_TIMEOUT", float, cls.query_timeout),
             allowed_hosts=(
                 *LOOPBACK_HOSTS,
                 *(h for h in re.split(r"[\s,]+", os.environ.get("LINEAGE_ALLOWED_HOSTS", "")) if h),
@@ -91,3 +108,15 @@ class Settings:
                 os.environ.get("LINEAGE_TOKENS", ""), Path(tokens_file) if tokens_file else None
             ),
         )
+
+
+N = TypeVar("N", int, float)
+
+
+def _number(variable: str, kind: type[N], default: N) -> N:
+    text = os.environ.get(variable, "").strip()
+    try:
+        return kind(text) if text else default
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise InvalidInput(f"{variable}={text!r} is not {what}") from None

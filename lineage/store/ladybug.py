@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,13 +27,19 @@ class LadybugStore(LineageStore):
     One process owns the directory at a time (LadybugDB locks it). Inside the process, each thread gets
     its own connection so reads run side by side, and writes take turns behind one lock, because
     LadybugDB allows a single write transaction at a time.
+
+    With ``query_timeout`` set, the engine interrupts a query that runs longer (it checks between
+    steps of its plan, so a long step can overrun), and a write gives up waiting for its turn after as
+    long: either way the caller learns that the store is not keeping up (StoreUnavailable) rather than
+    waiting without end.
     """
 
     backend = "ladybug"
     write_chunk = 50_000  # a COPY takes them all at once (see _create)
 
-    def __init__(self, *, path: Path) -> None:
+    def __init__(self, *, path: Path, query_timeout: float | None = None) -> None:
         self.directory = path
+        self._query_timeout = query_timeout
         self.url = f"ladybug://{path}"
         self._wal = path.with_name(f"{path.name}.wal")
         try:
@@ -92,6 +98,7 @@ class LadybugStore(LineageStore):
             conn = self._local.conn = ladybug.Connection(self._db)
             # The default bound (30) is below the depth cap; a traversal looks one hop past its depth.
             conn.execute(f"CALL var_length_extend_max_depth={MAX_DEPTH + 1}")
+            conn.set_query_timeout(self._timeout_ms())
             self._connections.append(conn)
         return conn
 
@@ -99,7 +106,7 @@ class LadybugStore(LineageStore):
         try:
             result = self._connection().execute(query, dict(params))
         except RuntimeError as exc:
-            raise _translate(exc) from None
+            raise _translate(exc, overrun=self._overrun) from None
         # The store's own queries return plain columns (a whole node value costs twice as much to
         # return), so rows need no conversion beyond naming their values. Rows are read from the
         # binding's result directly: the public iterator adds three Python calls a row, a sixth of a
@@ -115,8 +122,23 @@ class LadybugStore(LineageStore):
     def _read(self, query: str, params: Mapping[str, Any]) -> list[Row]:
         return self._execute(query, params)
 
+    def _timeout_ms(self) -> int:
+        return 0 if self._query_timeout is None else max(1, round(self._query_timeout * 1000))
+
+    def _overrun(self, what: str) -> StoreUnavailable:
+        return StoreUnavailable(f"the embedded store did not answer within {self._query_timeout} s: {what}")
+
+    @contextlib.contextmanager
+    def _turn_to_write(self) -> Iterator[None]:
+        if not self._write_lock.acquire(timeout=-1 if self._query_timeout is None else self._query_timeout):
+            raise self._overrun("another write held it")
+        try:
+            yield
+        finally:
+            self._write_lock.release()
+
     def _write(self, work: Callable[[Tx], T]) -> T:
-        with self._write_lock:
+        with self._turn_to_write():
             self._execute("BEGIN TRANSACTION", {})
             try:
                 result = work(self._execute)
@@ -161,7 +183,7 @@ class LadybugStore(LineageStore):
             error = _translate(exc)
             raise (InvalidInput(f"Cypher error: {_first_line(exc)}") if error is exc else error) from None
         finally:
-            conn.set_query_timeout(0)
+            conn.set_query_timeout(self._timeout_ms())
             self._rollback()
         return RawResult(columns=columns, rows=rows[:limit], truncated=len(rows) > limit)
 
@@ -237,12 +259,14 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _translate(exc: RuntimeError) -> Exception:
+def _translate(exc: RuntimeError, *, overrun: Callable[[str], Exception] | None = None) -> Exception:
+    """The store's error for an engine error. ``overrun`` makes the error of a query that ran out of time;
+    without it (a user's raw query and its own limit) that is the user's answer."""
     message = _first_line(exc)
     if "read-only transaction" in message:
         return ReadOnlyViolation(f"refused: the query writes, and raw Cypher is read-only ({message})")
     if "interrupted" in message.lower() or "timeout" in message.lower():
-        return InvalidInput(f"query timed out: {message}")
+        return InvalidInput(f"query timed out: {message}") if overrun is None else overrun(message)
     if message.startswith(("Parser exception", "Binder exception", "Catalog exception")):
         return InvalidInput(f"Cypher error: {message}")
     return exc

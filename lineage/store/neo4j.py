@@ -3,6 +3,10 @@
 One driver for the life of the store; a session per call (sessions are cheap). Reads go through
 ``execute_read`` so a cluster can serve them from followers; writes through ``execute_write``, whose
 function the driver may retry, which is why the batch writer does all its checking inside it.
+
+Every transaction carries the query timeout, which the server enforces; a watchdog on the client gives up
+a little later, for a server that is frozen and enforces nothing (see ``lineage.store.timeouts``). Every
+error that means "the server is not there" becomes StoreUnavailable.
 """
 
 from __future__ import annotations
@@ -14,9 +18,12 @@ import neo4j
 from neo4j.exceptions import (
     AuthError,
     ClientError,
+    ConnectionPoolError,
     ConstraintError,
+    DatabaseUnavailable,
     DriverError,
     Neo4jError,
+    NotALeader,
     ServiceUnavailable,
     SessionExpired,
     TransientError,
@@ -25,16 +32,31 @@ from neo4j.exceptions import (
 from lineage import cypher
 from lineage.errors import Conflict, InvalidInput, ReadOnlyViolation, StoreUnavailable
 from lineage.store.base import LineageStore, PlanStep, RawResult, Row, Tx, chunks
+from lineage.store.timeouts import DeadlineExceeded, Timeouts, Watchdog
 
 T = TypeVar("T")
+# What a server that is down, stopping, starting, frozen or out of reach raises.
+UNAVAILABLE = (
+    ServiceUnavailable,
+    SessionExpired,
+    DatabaseUnavailable,
+    NotALeader,
+    ConnectionPoolError,
+    OSError,
+)
 
 
 class Neo4jStore(LineageStore):
     backend = "neo4j"
 
-    def __init__(self, *, uri: str, user: str, password: str, database: str = "neo4j") -> None:
+    def __init__(
+        self, *, uri: str, user: str, password: str, database: str = "neo4j", timeouts: Timeouts | None = None
+    ) -> None:
         self.url = f"{uri}?database={database}"
         self.database = database
+        self._timeouts = timeouts or Timeouts()
+        # As many workers as the driver has connections: beyond that, calls would wait for the pool anyway.
+        self._watchdog = Watchdog(workers=100, name="neo4j-call")
         try:
             # Server notices ("constraint already exists", "property run does not exist yet") are noise
             # for queries that are fixed and tested; left on, the driver logs them at every call.
@@ -43,8 +65,12 @@ class Neo4jStore(LineageStore):
                 auth=(user, password),
                 notifications_min_severity="OFF",
                 # The driver retries a failing transaction for 30 s by default; an API request should
-                # learn of an outage sooner than that.
-                max_transaction_retry_time=5.0,
+                # learn of an outage sooner than that: as soon as it would give up connecting.
+                max_transaction_retry_time=self._timeouts.connect,
+                # A server that accepts connections but never answers (frozen, overloaded) would
+                # otherwise hold the first caller for the driver's 30 s, then 60 s in the pool.
+                connection_timeout=self._timeouts.connect,
+                connection_acquisition_timeout=self._timeouts.connect,
             )
         except (DriverError, ValueError) as exc:
             raise StoreUnavailable(f"invalid Neo4j URL {uri}: {_first_line(exc)}") from None
@@ -55,11 +81,11 @@ class Neo4jStore(LineageStore):
             raise StoreUnavailable(
                 f"Neo4j at {uri} refused the credentials of {user!r}: {exc.message}"
             ) from None
-        except (ServiceUnavailable, DriverError, OSError) as exc:
+        except (*UNAVAILABLE, DriverError) as exc:
             self._driver.close()
             raise StoreUnavailable(f"cannot reach Neo4j at {uri}: {_first_line(exc)}") from None
         self._columns: dict[str, list[str]] = {}
-        self._create_schema()
+        self._guarded(self._create_schema)
 
     def _create_schema(self) -> None:
         """Create the constraints and indexes unless they exist. Several servers or workers starting at
@@ -138,7 +164,6 @@ class Neo4jStore(LineageStore):
         return [dict(zip(columns, values, strict=True)) for values in record["rows"]]
 
     def _raw_read(self, text: str, params: Mapping[str, Any], limit: int, timeout: float) -> RawResult:
-        @neo4j.unit_of_work(timeout=timeout)
         def work(tx: neo4j.ManagedTransaction) -> RawResult:
             # Neo4j plans the query first and says what it does; the read access mode is the second wall.
             _refuse_unless_reading(tx.run(f"EXPLAIN {text}", params).consume(), self.database)
@@ -151,8 +176,11 @@ class Neo4jStore(LineageStore):
                 rows.append(record.data())
             return RawResult(columns=columns, rows=rows, truncated=False)
 
+        def read() -> RawResult:
+            return self._execute(neo4j.READ_ACCESS, work, timeout)
+
         try:
-            return self._guarded(lambda: self._execute(neo4j.READ_ACCESS, work))
+            return self._guarded(read, user_timeout=timeout)
         except Neo4jError as exc:
             # What _guarded leaves (an unknown procedure, a missing database, CALL ... IN TRANSACTIONS
             # in a managed transaction) is about the user's query, never a crash.
@@ -164,28 +192,46 @@ class Neo4jStore(LineageStore):
             tx.rollback()
         return list(_plan_steps(summary.profile or {}))
 
-    def _execute(self, access: str, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+    def _execute(
+        self, access: str, work: Callable[[neo4j.ManagedTransaction], T], timeout: float | None = None
+    ) -> T:
+        """Run ``work`` in a managed transaction of ``timeout`` seconds (the store's query timeout when
+        None), which the server enforces."""
+        timed = neo4j.unit_of_work(timeout=self._timeouts.query if timeout is None else timeout)(work)
         with self._session(access) as session:
             if access == neo4j.READ_ACCESS:
-                return session.execute_read(work)
-            return session.execute_write(work)
+                return session.execute_read(timed)
+            return session.execute_write(timed)
 
-    def _guarded(self, call: Callable[[], T]) -> T:
+    def _guarded(self, call: Callable[[], T], *, user_timeout: float | None = None) -> T:
+        """``call()`` with the driver's errors turned into the store's, held by the watchdog.
+
+        ``user_timeout``: a user's raw query with a time limit of its own, whose overrun is an answer to
+        that user (InvalidInput); the store's own queries overrunning theirs means the store is not
+        keeping up (StoreUnavailable). The watchdog waits a connection's worth longer than the server's
+        timeout, so a live server's own answer always comes first."""
+        timeout = self._timeouts.query if user_timeout is None else user_timeout
+        deadline = None if timeout is None else timeout + self._timeouts.connect
         try:
-            return call()
-        except (ServiceUnavailable, SessionExpired) as exc:
+            return self._watchdog.call(deadline, call)
+        except DeadlineExceeded as exc:
+            raise StoreUnavailable(f"Neo4j did not answer within {exc.seconds:g} s") from None
+        except UNAVAILABLE as exc:
             raise StoreUnavailable(f"Neo4j is unavailable: {_first_line(exc)}") from None
         except ClientError as exc:
-            raise _translate(exc) from None
+            raise _translate(exc, user_query=user_timeout is not None) from None
         except TransientError as exc:
-            if "MemoryPoolOutOfMemoryError" not in (exc.code or ""):
-                raise
-            raise InvalidInput(
-                "the write is too large for one Neo4j transaction (the server's transaction memory, "
-                "dbms.memory.transaction.total.max, ran out): split it, or give the server more heap"
-            ) from None
+            if "MemoryPoolOutOfMemoryError" in (exc.code or ""):
+                raise InvalidInput(
+                    "the write is too large for one Neo4j transaction (the server's transaction memory, "
+                    "dbms.memory.transaction.total.max, ran out): split it, or give the server more heap"
+                ) from None
+            # Unavailable, or still transient (a deadlock, a lock wait) after the driver's retries:
+            # either way, a moment later may succeed.
+            raise StoreUnavailable(f"Neo4j is unavailable or busy: {_first_line(exc)}") from None
 
     def close(self) -> None:
+        self._watchdog.close()
         self._driver.close()
 
 
@@ -243,13 +289,15 @@ def _collecting(query: str, columns: Sequence[str]) -> str:
     return f"CALL () {{\n{query}\n}}\nRETURN collect([{values}]) AS rows"
 
 
-def _translate(exc: Neo4jError) -> Exception:
+def _translate(exc: Neo4jError, *, user_query: bool = False) -> Exception:
     code = exc.code or ""
     if code.endswith(("AccessMode", "ForbiddenDueToTransactionType")) or "read access mode" in (
         exc.message or ""
     ):
         return ReadOnlyViolation(f"refused: the query writes, and raw Cypher is read-only ({exc.message})")
     if "TransactionTimedOut" in code or "Timeout" in code:
+        if not user_query:
+            return StoreUnavailable(f"Neo4j did not finish in time: {exc.message}")
         return InvalidInput(f"query timed out: {exc.message}")
     if ".Statement." in code:
         return InvalidInput(f"Cypher error: {_first_line(exc)}")

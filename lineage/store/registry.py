@@ -17,6 +17,7 @@ import platformdirs
 
 from lineage.errors import StoreUnavailable
 from lineage.store.base import LineageStore
+from lineage.store.timeouts import Timeouts
 
 NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
@@ -29,9 +30,11 @@ def default_url() -> str:
     return f"ladybug://{Path(platformdirs.user_data_dir('lineage-graph')) / 'graph'}"
 
 
-def open_store(url: str | None = None) -> LineageStore:
-    """Open the store a URL names. Raises StoreUnavailable, in one line, for a bad URL or an unreachable
-    server."""
+def open_store(url: str | None = None, *, timeouts: Timeouts | None = None) -> LineageStore:
+    """Open the store a URL names, its connections and queries bounded by ``timeouts`` (by default a 5 s
+    connect timeout and no query timeout). Raises StoreUnavailable, in one line, for a bad URL or an
+    unreachable server."""
+    timeouts = timeouts or Timeouts()
     url = url or default_url()
     try:
         parts = urlsplit(url)
@@ -46,7 +49,7 @@ def open_store(url: str | None = None) -> LineageStore:
             raise StoreUnavailable(
                 f"store URL {redacted(url)!r} names no directory: use ladybug:///path/to/dir"
             )
-        return LadybugStore(path=Path(location).expanduser())
+        return LadybugStore(path=Path(location).expanduser(), query_timeout=timeouts.query)
     if parts.scheme in NEO4J_SCHEMES:
         from lineage.store.neo4j import Neo4jStore
 
@@ -55,7 +58,7 @@ def open_store(url: str | None = None) -> LineageStore:
         user = unquote(parts.username) if parts.username else os.environ.get("NEO4J_USER", "neo4j")
         password = unquote(parts.password) if parts.password else os.environ.get("NEO4J_PASSWORD", "")
         address = f"{parts.scheme}://{parts.hostname or 'localhost'}:{port or 7687}"
-        return Neo4jStore(uri=address, user=user, password=password, database=database)
+        return Neo4jStore(uri=address, user=user, password=password, database=database, timeouts=timeouts)
     schemes = ", ".join(("ladybug", *NEO4J_SCHEMES))
     raise StoreUnavailable(f"unknown store URL {redacted(url)!r}: the scheme must be one of {schemes}")
 

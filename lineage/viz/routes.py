@@ -47,7 +47,7 @@ def browse(request: Request) -> HTMLResponse:
             after=params.get("after") or None,
         )
     except LineageError as exc:
-        return _error(exc, links)
+        return _error(request, exc, links)
     return HTMLResponse(html, headers=HEADERS)
 
 
@@ -63,7 +63,7 @@ def graph(request: Request) -> HTMLResponse:
             raise InvalidInput(f"depth {query.depth} out of range: this server allows 1 to {max_depth}")
         html = render_graph_page(request.app.state.store, query, links=links)
     except LineageError as exc:
-        return _error(exc, links)
+        return _error(request, exc, links)
     return HTMLResponse(html, headers=HEADERS)
 
 
@@ -71,10 +71,11 @@ def _links(request: Request) -> Links:
     return Links(base=request.scope.get("root_path", "").rstrip("/"))
 
 
-def _error(exc: LineageError, links: Links) -> HTMLResponse:
+def _error(request: Request, exc: LineageError, links: Links) -> HTMLResponse:
     status, heading = next(((s, h) for cls, s, h in STATUS if isinstance(exc, cls)), (500, "Error"))
+    headers = {**HEADERS, "Retry-After": request.app.state.settings.retry_after} if status == 503 else HEADERS
     return HTMLResponse(
-        render_error_page(heading, str(exc), links=links), status_code=status, headers=HEADERS
+        render_error_page(heading, str(exc), links=links), status_code=status, headers=headers
     )
 
 
