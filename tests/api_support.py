@@ -26,7 +26,8 @@ from lineage.api.auth import TokenSet
 from lineage.ingest.batches import merge, run_batch
 from lineage.model import Batch, Node, NodeKind, Subgraph
 from lineage.model import Run as ModelRun
-from lineage.store.base import LineageStore, PlanStep, RawResult, Row, Tx
+from lineage.store.base import LineageStore, Row, Tx
+from lineage.store.delegating import DelegatingStore
 
 T = TypeVar("T")
 
@@ -35,9 +36,9 @@ RW_TOKEN = "rw-token-0123456789abcdef"
 TOKENS = TokenSet.parse(f"ro:{RO_TOKEN}, rw:{RW_TOKEN}", "the tests")
 
 
-class CountingStore(LineageStore):
+class CountingStore(DelegatingStore):
     """A real store with a tally: the database queries it ran, the traversals it was asked for, and
-    the calls still in flight. It supplies the four backend primitives by delegating to ``inner``."""
+    the calls still in flight. It hands the backend's work to ``inner``."""
 
     def __init__(self, inner: LineageStore) -> None:
         self.inner = inner
@@ -64,20 +65,26 @@ class CountingStore(LineageStore):
         with self._idle:
             assert self._idle.wait_for(lambda: self._in_flight == 0, timeout), "store calls still running"
 
+    def _target(self) -> LineageStore:
+        return self.inner
+
+    def _call(self, use: Callable[[LineageStore], T]) -> T:
+        with self._tracked():
+            return use(self.inner)
+
     def _read(self, query: str, params: Mapping[str, Any]) -> list[Row]:
-        with self._tracked():
-            self.reads += 1
-            return self.inner._read(query, params)
+        self.reads += 1
+        return super()._read(query, params)
 
-    def _write(self, work: Callable[[Tx], T]) -> T:
-        with self._tracked():
-            return self.inner._write(work)
+    def _reading(self, work: Callable[[Tx], T]) -> T:
+        def counted(read: Tx) -> T:
+            def query(text: str, params: Mapping[str, Any]) -> list[Row]:
+                self.reads += 1
+                return read(text, params)
 
-    def _raw_read(self, text: str, params: Mapping[str, Any], limit: int, timeout: float) -> RawResult:
-        return self.inner._raw_read(text, params, limit, timeout)
+            return work(query)
 
-    def _profile(self, query: str, params: Mapping[str, Any]) -> list[PlanStep]:
-        return self.inner._profile(query, params)
+        return super()._reading(counted)
 
     def upstream(self, uid: str, **options: Any) -> Subgraph:
         with self._tracked():

@@ -193,11 +193,9 @@ def test_clients_reporting_the_same_run_at_once_over_http_all_get_answers(store:
 
 @pytest.mark.neo4j
 def test_a_create_that_waited_on_another_writer_is_decided_again(neo4j_url: str) -> None:
-    """A writer whose create of a new node waits on another transaction's uncommitted create of it, and
-    then fails at the uniqueness constraint, is run again and finds the node: here with the same
-    content, so a no-op. The store is fresh, so its first queries are explained inside that transaction
-    too (an explained result left open once made the driver's rollback fail and leave the transaction,
-    and its locks, on the server)."""
+    """A writer whose create of a new node waits on another transaction's uncommitted create of it
+    finds the node once the other commits, and is decided again: here the same content, so a no-op. The
+    store is fresh, so its first queries are explained inside that transaction too."""
     batch = Batch(nodes=(dataset_node("contested", owner="a"),))
     with neo4j.GraphDatabase.driver(neo4j_url, auth=None) as driver, open_store(neo4j_url) as fresh:
         driver.execute_query("MATCH (n) DETACH DELETE n")

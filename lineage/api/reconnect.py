@@ -1,7 +1,7 @@
 """A store the server can start without, and that comes back by itself.
 
 A server must not die because Neo4j is still starting or briefly away. ``ReconnectingStore`` is a
-complete ``LineageStore``: it supplies the four backend primitives by delegating to the real store,
+complete ``LineageStore``: it hands the backend's work to the real store (see ``DelegatingStore``),
 which it opens on first use, and tries to open again on a later call when opening failed. Once a
 Neo4j store is open, its driver reconnects by itself. Every ``StoreUnavailable`` is reported to
 ``on_unavailable`` (the metrics count them).
@@ -16,13 +16,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any, TypeVar
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from lineage.errors import LineageError, StoreUnavailable
-from lineage.store.base import LineageStore, PlanStep, RawResult, Row, Tx
+from lineage.store.base import LineageStore
+from lineage.store.delegating import DelegatingStore
 from lineage.store.registry import NEO4J_SCHEMES, default_url, open_store
 
 T = TypeVar("T")
@@ -40,7 +41,7 @@ def backend_of(url: str) -> str:
     raise StoreUnavailable(f"unknown store URL scheme {scheme!r}: one of {schemes}")
 
 
-class ReconnectingStore(LineageStore):
+class ReconnectingStore(DelegatingStore):
     """Opens ``url`` on first use, and guards every call with a circuit breaker.
 
     When a call finds the store unavailable (it could not be opened, or a server stopped answering),
@@ -73,7 +74,7 @@ class ReconnectingStore(LineageStore):
         self._probing = False
         self._closed = False
 
-    def _store(self) -> LineageStore:
+    def _target(self) -> LineageStore:
         with self._lock:
             if self._closed:
                 raise StoreUnavailable("the store has been closed")
@@ -132,10 +133,10 @@ class ReconnectingStore(LineageStore):
             self._probing = False
             self._tripped = None if failure is None else (time.monotonic() + self._retry_after, str(failure))
 
-    def _guarded(self, call: Callable[[LineageStore], T]) -> T:
+    def _call(self, use: Callable[[LineageStore], T]) -> T:
         self._admit()
         try:
-            result = call(self._store())
+            result = use(self._target())
         except StoreUnavailable as exc:
             self._settle(exc)
             self._on_unavailable()
@@ -145,21 +146,6 @@ class ReconnectingStore(LineageStore):
             raise
         self._settle(None)
         return result
-
-    def _read(self, query: str, params: Mapping[str, Any]) -> list[Row]:
-        return self._guarded(lambda store: store._read(query, params))
-
-    def _write(self, work: Callable[[Tx], T]) -> T:
-        return self._guarded(lambda store: store._write(work))
-
-    def _reading(self, work: Callable[[Tx], T]) -> T:
-        return self._guarded(lambda store: store._reading(work))
-
-    def _raw_read(self, text: str, params: Mapping[str, Any], limit: int, timeout: float) -> RawResult:
-        return self._guarded(lambda store: store._raw_read(text, params, limit, timeout))
-
-    def _profile(self, query: str, params: Mapping[str, Any]) -> list[PlanStep]:
-        return self._guarded(lambda store: store._profile(query, params))
 
     def close(self) -> None:
         """Close the store; one still opening is closed as soon as it is open."""

@@ -130,7 +130,7 @@ class Writer:
 
     def write(self, records: Records) -> WriteResult:
         # Nodes are immutable, so what is read of them stays true; runs and a node's edges can change
-        # under a concurrent writer, so they are locked before they are read (see LineageStore._lock).
+        # under a concurrent writer, so they are locked before they are read (see LineageStore._hold).
         # A node or run two writers both create is left to the store's uniqueness constraint.
         self.held.lock(runs=[r.uid for r in records.runs])
         batch_uids = {n["uid"] for n in records.nodes}
@@ -285,7 +285,7 @@ def name_key(kind: NodeKind, name: str) -> dict[str, str]:
 
 
 class Held:
-    """What one write transaction has locked (see LineageStore._lock): a lock is held until the
+    """What one write transaction has locked (see LineageStore._hold): a lock is held until the
     transaction ends, so each run or node is locked once, however often it is read."""
 
     def __init__(self, store: LineageStore, tx: Tx) -> None:
@@ -297,7 +297,7 @@ class Held:
         new_runs = [u for u in runs if ("run", u) not in self.uids]
         new_nodes = [u for u in nodes if ("node", u) not in self.uids]
         if new_runs or new_nodes:
-            self.store._lock(self.tx, runs=new_runs, nodes=new_nodes)
+            self.store._hold(self.tx, runs=new_runs, nodes=new_nodes)
             self.uids.update(("run", u) for u in new_runs)
             self.uids.update(("node", u) for u in new_nodes)
 
@@ -316,7 +316,7 @@ class Transaction:
         return load_nodes(self.tx, self.store._q, uids)
 
     def get_run(self, uid: str) -> Run | None:
-        """The run as stored, held (see LineageStore._lock) until the transaction ends: a concurrent
+        """The run as stored, held (see LineageStore._hold) until the transaction ends: a concurrent
         report of the same run waits for this one, then reads what it wrote."""
         self.held.lock(runs=[uid])
         return load_runs(self.tx, self.store._q, [uid]).get(uid)

@@ -2,7 +2,7 @@
 
 A backend supplies five things: a read (``_read``), a write transaction (``_write``), a guarded raw
 read (``_raw_read``), a profiled query (``_profile``, for the plan tests) and ``close``; it may take
-over three steps of a write (``_lock``, ``_create``, ``_on_new_nodes``). Everything a user calls is
+over three steps of a write (``_hold``, ``_create``, ``_on_new_nodes``). Everything a user calls is
 here or in the write path (``_writer.py``), so validation, conflict detection, traversal and
 pagination behave the same on every backend; the contract tests hold them to it.
 """
@@ -126,7 +126,7 @@ class LineageStore(ABC):
         with a faster bulk path for large chunks takes them here."""
         tx(self._q(query), {"rows": rows})
 
-    def _lock(self, tx: Tx, *, runs: Iterable[str] = (), nodes: Iterable[str] = ()) -> None:  # noqa: B027
+    def _hold(self, tx: Tx, *, runs: Iterable[str] = (), nodes: Iterable[str] = ()) -> None:  # noqa: B027
         """Inside a write transaction, before reading what it decides on: hold the stored runs and nodes
         among these uids until the transaction ends, so a concurrent writer of the same runs and edges
         waits and then reads what this one wrote. A no-op where writes already take turns (LadybugDB);

@@ -121,22 +121,27 @@ class Neo4jStore(LineageStore):
     def _creating(self, write: Callable[[], T]) -> T:
         """Run ``write`` again when another transaction created one of its new nodes or runs first.
 
-        Two writers that both read "not stored" both create; the uniqueness constraint makes the second
-        wait for the first and then refuses its create. Run again, the second reads what the first
-        committed and decides anew: a no-op for equal content, a Conflict for different. Each retry
-        follows a commit of another writer, so a few suffice."""
+        Two writers that both read "not stored" both create; the second's create waits for the first
+        and then finds its record (see create_nodes.neo4j.cypher). Run again, the second reads what the
+        first committed and decides anew: a no-op for equal content, a Conflict for different. Each
+        retry follows a commit of another writer, so a few suffice."""
         for attempt in range(1, CREATE_ATTEMPTS + 1):
             try:
                 return write()
-            except ConstraintError as exc:
-                if attempt == CREATE_ATTEMPTS or exc.code != _CONSTRAINT_FAILED:
+            except (_CreatedMeanwhile, ConstraintError) as exc:
+                if attempt == CREATE_ATTEMPTS:
                     raise Conflict(
-                        f"another client wrote the same node or run at the same moment, {attempt} times "
-                        f"in a row: {_first_line(exc)}"
+                        f"other clients wrote the same nodes or runs at the same moment {attempt} times "
+                        f"in a row ({_first_line(exc)}); send it again"
                     ) from None
         raise AssertionError("unreachable: the last attempt returns or raises")
 
-    def _lock(self, tx: Tx, *, runs: Iterable[str] = (), nodes: Iterable[str] = ()) -> None:
+    def _create(self, tx: Tx, query: str, rows: list[Row]) -> None:
+        meanwhile = tx(self._q(query), {"rows": rows})
+        if meanwhile:
+            raise _CreatedMeanwhile(f"{meanwhile[0]['uid']} was created by another transaction")
+
+    def _hold(self, tx: Tx, *, runs: Iterable[str] = (), nodes: Iterable[str] = ()) -> None:
         # Sorted, runs before nodes: every writer takes its locks in one order, so none waits in a cycle.
         for query, uids in (("lock_runs", runs), ("lock_nodes", nodes)):
             wanted = sorted(set(uids))
@@ -236,8 +241,11 @@ class Neo4jStore(LineageStore):
 
 
 CREATE_ATTEMPTS = 5
-_CONSTRAINT_FAILED = "Neo.ClientError.Schema.ConstraintValidationFailed"
 _SCHEMA_EXISTS = "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists"
+
+
+class _CreatedMeanwhile(Exception):
+    """A record this transaction was creating was created by another one first: decide again."""
 
 
 def _plan_steps(plan: Mapping[str, Any]) -> Iterator[PlanStep]:
