@@ -134,7 +134,9 @@ def prepare_read(conn: ladybug.Connection, text: str, params: Mapping[str, Any])
         raise _refusal(_REASONS["EXPORT_DATABASE"])
     explained = _prepared(conn, f"EXPLAIN {text}", params, explaining=True)
     result = conn.execute(explained, dict(params))
-    plan = str(result.get_next()[0])
+    assert isinstance(result, ladybug.QueryResult), "a prepared statement is one statement"
+    (plan_text,) = result.get_next()
+    plan = str(plan_text)
     result.close()
     for operator, function in _steps(plan):
         if operator not in _READ_OPERATORS:

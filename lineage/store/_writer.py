@@ -198,7 +198,8 @@ class Writer:
 
     def _merged_runs(self, runs: Sequence[Run]) -> tuple[list[Run], list[Run], dict[str, list[Row]]]:
         stored = load_runs(self.tx, self.q, [r.uid for r in runs])
-        create, update = [], []
+        create: list[Run] = []
+        update: list[Run] = []
         new_links: dict[str, list[Row]] = {"inputs": [], "outputs": []}
         for run in runs:
             old = stored.get(run.uid)

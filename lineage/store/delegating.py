@@ -15,7 +15,8 @@ from abc import abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from lineage.store.base import LineageStore, PlanStep, RawResult, Row, Tx
+from lineage.store._rows import Row, Tx
+from lineage.store.base import LineageStore, PlanStep, RawResult
 
 T = TypeVar("T")
 

@@ -15,7 +15,8 @@ import pyarrow
 from lineage import cypher
 from lineage.errors import InvalidInput, ReadOnlyViolation, StoreUnavailable
 from lineage.store._ladybug_reads import prepare_read
-from lineage.store.base import MAX_DEPTH, LineageStore, PlanStep, RawResult, Row, Tx, chunks
+from lineage.store._rows import Row, Tx, chunks
+from lineage.store.base import MAX_DEPTH, LineageStore, PlanStep, RawResult
 
 T = TypeVar("T")
 SCHEMA_VERSION = 2
@@ -77,8 +78,8 @@ class LadybugStore(LineageStore):
         for chunk in chunks([key for key in keys if key not in existing]):
             tx(self._q("create_names"), {"keys": chunk})
         links = [{"key": f"{row['kind']}:{row['name']}", "uid": row["uid"]} for row in rows]
-        for chunk in chunks(links):
-            self._create(tx, "link_versions", chunk)
+        for link_chunk in chunks(links):
+            self._create(tx, "link_versions", link_chunk)
 
     def _create(self, tx: Tx, query: str, rows: list[Row]) -> None:
         """Chunks of COPY_MIN_ROWS or more go in by ``COPY FROM`` an Arrow table: LadybugDB's bulk path
@@ -107,6 +108,7 @@ class LadybugStore(LineageStore):
             result = self._connection().execute(query, dict(params))
         except RuntimeError as exc:
             raise _translate(exc, overrun=self._overrun) from None
+        assert isinstance(result, ladybug.QueryResult), "the store's queries are one statement each"
         # The store's own queries return plain columns (a whole node value costs twice as much to
         # return), so rows need no conversion beyond naming their values. Rows are read from the
         # binding's result directly: the public iterator adds three Python calls a row, a sixth of a
@@ -175,7 +177,7 @@ class LadybugStore(LineageStore):
             result = conn.execute(prepare_read(conn, text, params), dict(params))
             assert isinstance(result, ladybug.QueryResult), "a prepared statement is one statement"
             columns = result.get_column_names()
-            rows = []
+            rows: list[Row] = []
             while result.has_next() and len(rows) <= limit:
                 rows.append(dict(zip(columns, map(plain, result.get_next()), strict=True)))
         except RuntimeError as exc:

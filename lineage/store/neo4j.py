@@ -31,7 +31,8 @@ from neo4j.exceptions import (
 
 from lineage import cypher
 from lineage.errors import Conflict, InvalidInput, ReadOnlyViolation, StoreUnavailable
-from lineage.store.base import LineageStore, PlanStep, RawResult, Row, Tx, chunks
+from lineage.store._rows import Row, Tx, chunks
+from lineage.store.base import LineageStore, PlanStep, RawResult
 from lineage.store.timeouts import DeadlineExceeded, Timeouts, Watchdog
 
 T = TypeVar("T")
@@ -159,22 +160,22 @@ class Neo4jStore(LineageStore):
             # transaction ends, and if a later query of the transaction failed, that raises in the
             # driver's rollback before ROLLBACK is sent, leaving the failed transaction and its locks
             # on the server until the connection times out.
-            explained = tx.run(f"EXPLAIN {query}", params)
+            explained = tx.run(f"EXPLAIN {query}", dict(params))
             columns = self._columns[query] = list(explained.keys())
             explained.consume()
         if not columns:
-            tx.run(query, params).consume()
+            tx.run(query, dict(params)).consume()
             return []
-        (record,) = tx.run(_collecting(query, columns), params)
+        (record,) = tx.run(_collecting(query, columns), dict(params))
         return [dict(zip(columns, values, strict=True)) for values in record["rows"]]
 
     def _raw_read(self, text: str, params: Mapping[str, Any], limit: int, timeout: float) -> RawResult:
         def work(tx: neo4j.ManagedTransaction) -> RawResult:
             # Neo4j plans the query first and says what it does; the read access mode is the second wall.
-            _refuse_unless_reading(tx.run(f"EXPLAIN {text}", params).consume(), self.database)
-            result = tx.run(text, params)
+            _refuse_unless_reading(tx.run(f"EXPLAIN {text}", dict(params)).consume(), self.database)
+            result = tx.run(text, dict(params))
             columns = list(result.keys())
-            rows = []
+            rows: list[Row] = []
             for record in result:
                 if len(rows) == limit:
                     return RawResult(columns=columns, rows=rows, truncated=True)
@@ -193,7 +194,7 @@ class Neo4jStore(LineageStore):
 
     def _profile(self, query: str, params: Mapping[str, Any]) -> list[PlanStep]:
         with self._session(neo4j.WRITE_ACCESS) as session, session.begin_transaction() as tx:
-            summary = tx.run(f"PROFILE {query}", params).consume()
+            summary = tx.run(f"PROFILE {query}", dict(params)).consume()
             tx.rollback()
         return list(_plan_steps(summary.profile or {}))
 
