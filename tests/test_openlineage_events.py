@@ -59,6 +59,13 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+def outcome(store: LineageStore, run_id: str) -> tuple[str | None, str | None, str | None]:
+    """A stored run's status, start and end."""
+    run = store.get_run(run_id)
+    assert run is not None
+    return run.status, run.started_at, run.ended_at
+
+
 def test_dataset_names_join_namespace_and_name_with_one_slash() -> None:
     assert dataset_name("postgres://db:5432", "public.orders") == "postgres://db:5432/public.orders"
     assert dataset_name("s3://bucket/", "/raw/events") == "s3://bucket/raw/events"
@@ -134,9 +141,7 @@ def test_events_of_one_run_merge_in_any_order_and_repeat_harmlessly(store: Linea
     running = run_event(run_id, "RUNNING", at="2026-05-01T08:30:00Z")
     for payload in (complete, running, start, complete, start):
         record(store, payload)
-    run = store.get_run(run_id)
-    assert run is not None
-    assert (run.status, run.started_at, run.ended_at) == (
+    assert outcome(store, run_id) == (
         "COMPLETE",
         "2026-05-01T08:00:00.000000Z",
         "2026-05-01T09:00:00.000000Z",

@@ -26,7 +26,7 @@ from lineage.model import Batch, Edge, Node, NodeKind, Run, now
 from lineage.store import LineageStore, open_store
 from lineage.store._writer import records_of
 from tests.api_support import serving
-from tests.test_openlineage_events import NS, dataset, new_id, run_event
+from tests.test_openlineage_events import NS, dataset, new_id, outcome, run_event
 
 T = TypeVar("T")
 THREADS = 8
@@ -117,15 +117,14 @@ def test_start_and_complete_of_a_new_run_posted_at_once_make_one_whole_run(store
         )
         results = at_once([lambda e=e: record_event(store, e) for e in (start, complete)])
         assert not errors(results)
-        run = store.get_run(run_id)
-        assert run is not None
-        assert (run.status, run.started_at, run.ended_at) == (
+        assert outcome(store, run_id) == (
             "COMPLETE",
             "2026-05-01T08:00:00.000000Z",
             "2026-05-01T09:00:00.000000Z",
         )
+        run = store.get_run(run_id)
         output = f"dataset:{NS}/out@{run_id}"
-        assert run.outputs == (output,)
+        assert run is not None and run.outputs == (output,)
         assert [e.target for e in store.upstream(output).edges] == [run.inputs[0]]
 
 
