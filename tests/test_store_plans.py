@@ -35,7 +35,7 @@ WHOLE_GRAPH = {
     "page_runs",
     "list_nodes",
     "recent_runs",
-    "all_nodes",
+    "unnamed_nodes",
     "schema",
 }
 
@@ -96,7 +96,7 @@ def _params(anchor: int) -> dict[str, dict[str, Any]]:
         "link_versions": {"rows": [{"key": f"model:score{anchor}", "uid": data}]},
         "path": {"source": offer, "target": data},
         "schema_version": {},
-        "set_schema_version": {"version": 2},
+        "set_schema_version": {"version": 3},
         "create_nodes": {"rows": [node_row]},
         "create_edges": {"rows": [edge]},
         "create_runs": {"rows": [{**run_row, "uid": "run-brand-new"}]},

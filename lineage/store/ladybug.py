@@ -19,7 +19,7 @@ from lineage.store._rows import Row, Tx, chunks
 from lineage.store.base import MAX_DEPTH, LineageStore, PlanStep, RawResult
 
 T = TypeVar("T")
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class LadybugStore(LineageStore):
@@ -58,13 +58,16 @@ class LadybugStore(LineageStore):
         self._upgrade()
 
     def _upgrade(self) -> None:
-        """Bring a store written by an earlier release to the current layout, once: version 2 added the
-        Name nodes (a new store takes the same path with nothing to index)."""
-        if self._read(self._q("schema_version"), {}):
+        """Bring a store written by an earlier release to the current layout, once. Version 2 added the
+        Name nodes; version 3 links the versions that writes through a server left without one (the
+        server's store skipped that step until 3). Either way: every node without a Name link gets one
+        (a new store takes the same path with nothing to link)."""
+        found = self._read(self._q("schema_version"), {})
+        if found and found[0]["version"] >= SCHEMA_VERSION:
             return
 
         def index_names(tx: Tx) -> None:
-            self._on_new_nodes(tx, tx(self._q("all_nodes"), {}))
+            self._on_new_nodes(tx, tx(self._q("unnamed_nodes"), {}))
             tx(self._q("set_schema_version"), {"version": SCHEMA_VERSION})
 
         self._write(index_names)

@@ -1,0 +1,31 @@
+"""An embedded store written by an earlier release opens at the current layout, with nothing lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lineage.model import Batch, Node, NodeKind, now
+from lineage.store import open_store
+from lineage.store._rows import Tx
+from lineage.store._writer import records_of
+from lineage.store.ladybug import SCHEMA_VERSION, LadybugStore
+
+
+def test_versions_written_without_a_name_link_are_found_after_the_upgrade(tmp_path: Path) -> None:
+    """Up to layout 2, a write through the server skipped the Name link of new versions, so looking a
+    name's versions up missed them. Opening such a store links them."""
+    url = f"ladybug://{tmp_path / 'graph'}"
+    linked, unlinked = (Node(kind=NodeKind.MODEL, name="churn", version=v) for v in ("1", "2"))
+    with open_store(url) as store:
+        assert isinstance(store, LadybugStore)
+        store.write(Batch(nodes=(linked,)))
+
+        def as_layout_2_through_a_server(tx: Tx) -> None:
+            tx(store._q("create_nodes"), {"rows": records_of(Batch(nodes=(unlinked,)).stamped(now())).nodes})
+            tx(store._q("set_schema_version"), {"version": 2})
+
+        store._write(as_layout_2_through_a_server)
+        assert [n.uid for n in store.versions(NodeKind.MODEL, "churn")] == [linked.uid]
+    with open_store(url) as store:
+        assert [n.uid for n in store.versions(NodeKind.MODEL, "churn")] == [linked.uid, unlinked.uid]
+        assert store._read(store._q("schema_version"), {}) == [{"version": SCHEMA_VERSION}]
