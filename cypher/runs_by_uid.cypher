@@ -10,4 +10,4 @@ OPTIONAL MATCH (r)-[:PRODUCED]->(o:Node)
 RETURN r.uid AS uid, r.name AS name, r.code_version AS code_version, r.code_dirty AS code_dirty,
        r.parameters AS parameters, r.environment AS environment, r.started_at AS started_at,
        r.ended_at AS ended_at, r.status AS status, r.user AS user, r.parent AS parent,
-       r.recorded_at AS recorded_at, collect(DISTINCT i.uid) AS inputs, collect(DISTINCT o.uid) AS outputs
+       r.recorded_at AS recorded_at, r.facet_times AS facet_times, collect(DISTINCT i.uid) AS inputs, collect(DISTINCT o.uid) AS outputs

@@ -6,7 +6,9 @@ CREATE NODE TABLE IF NOT EXISTS Node(
 CREATE NODE TABLE IF NOT EXISTS Run(
     uid STRING PRIMARY KEY, name STRING, code_version STRING, code_dirty BOOLEAN, parameters STRING,
     environment STRING, started_at STRING, ended_at STRING, status STRING, user STRING, parent STRING,
-    recorded_at STRING);
+    recorded_at STRING, facet_times STRING);
+// Added after the first release: a store created before has the table without it.
+ALTER TABLE Run ADD IF NOT EXISTS facet_times STRING;
 CREATE REL TABLE IF NOT EXISTS DERIVED_FROM(FROM Node TO Node, run STRING, recorded_at STRING);
 CREATE REL TABLE IF NOT EXISTS USED(FROM Run TO Node, recorded_at STRING);
 CREATE REL TABLE IF NOT EXISTS PRODUCED(FROM Run TO Node, recorded_at STRING);

@@ -263,6 +263,9 @@ class Run:
     user: str | None = None
     parent: str | None = None
     recorded_at: str | None = None
+    facet_times: Mapping[str, str] = field(default_factory=dict)
+    """When each report that carries its own time (an OpenLineage event) set the code version or a key
+    of the parameters or environment: ``{"parameters.lr": "2026-...Z"}``. See ``merged_with``."""
     inputs: tuple[str, ...] = ()
     outputs: tuple[str, ...] = ()
 
@@ -306,6 +309,7 @@ class Run:
             "user": self.user,
             "parent": self.parent,
             "recorded_at": self.recorded_at,
+            "facet_times": canonical_json(dict(self.facet_times)) if self.facet_times else None,
         }
 
     @classmethod
@@ -325,6 +329,7 @@ class Run:
             user=record.get("user"),
             parent=record.get("parent"),
             recorded_at=record.get("recorded_at"),
+            facet_times=json.loads(record.get("facet_times") or "{}"),
             inputs=tuple(sorted(inputs)),
             outputs=tuple(sorted(outputs)),
         )
@@ -334,10 +339,15 @@ class Run:
 
         The same reports give the same run in any order of arrival: it started at the earliest start,
         and its status and end come together from the report that ends it last (a terminal status over
-        a progress one; at the same end time, FAIL over ABORT over COMPLETE)."""
+        a progress one; at the same end time, FAIL over ABORT over COMPLETE). Where two reports that
+        carry their own times (``facet_times``) give the code version or a parameter or environment key
+        different values, the later report's stands (at the same time, the greater value, so the order
+        of arrival never decides); without times on both sides, a different value is a conflict."""
         stored, new = self.to_record(), incoming.to_record()
+        times = _Times(self.facet_times, incoming.facet_times)
         merged: dict[str, Any] = {"started_at": _earliest(stored["started_at"], new["started_at"])}
         merged.update(_outcome(stored, new))
+        merged["facet_times"] = canonical_json(times.merged()) if times.merged() else None
         differing = []
         for key, old in stored.items():
             value = new[key]
@@ -349,8 +359,15 @@ class Run:
                 merged[key] = value
             elif key in ("parameters", "environment"):
                 combined, clash = _merge_objects(json.loads(old), json.loads(value))
-                differing += [f"{key}.{k}" for k in clash]
+                for k in clash:
+                    later = times.later(f"{key}.{k}", combined[k], json.loads(value)[k])
+                    if later is _CLASH:
+                        differing.append(f"{key}.{k}")
+                    else:
+                        combined[k] = later
                 merged[key] = canonical_json(combined)
+            elif (later := times.later(key, old, value)) is not _CLASH:
+                merged[key] = later
             else:
                 differing.append(key)
         if differing:
@@ -395,6 +412,30 @@ def _outcome(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
 
 def _earliest(a: str | None, b: str | None) -> str | None:
     return min((t for t in (a, b) if t), default=None)
+
+
+_CLASH = object()
+
+
+class _Times:
+    """The ``facet_times`` of two reports of one run, deciding between their differing values."""
+
+    def __init__(self, stored: Mapping[str, str], incoming: Mapping[str, str]) -> None:
+        self.stored, self.incoming = stored, incoming
+
+    def later(self, key: str, stored: Any, incoming: Any) -> Any:
+        """The value of the report that set ``key`` later, or _CLASH when either report has no time."""
+        if key not in self.stored or key not in self.incoming:
+            return _CLASH
+        ranked = [
+            (self.stored[key], canonical_json(stored), stored),
+            (self.incoming[key], canonical_json(incoming), incoming),
+        ]
+        return max(ranked, key=lambda item: item[:2])[2]
+
+    def merged(self) -> dict[str, str]:
+        keys = {*self.stored, *self.incoming}
+        return {k: max(t for t in (self.stored.get(k), self.incoming.get(k)) if t) for k in keys}
 
 
 def _merge_objects(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:

@@ -111,3 +111,18 @@ def test_a_run_started_at_its_earliest_start() -> None:
     early, late = _report("START", started="2026-01-01T08:00"), _report("START", started="2026-01-01T08:05")
     for merged in (early.merged_with(late), late.merged_with(early)):
         assert merged.started_at == "2026-01-01T08:00:00.000000Z"
+
+
+def test_a_value_reported_with_a_time_gives_way_to_a_later_one_and_without_times_conflicts() -> None:
+    def report(lr: float, at: str | None) -> Run:
+        times = {"parameters.lr": at} if at else {}
+        return Run(uid="r", name="job", parameters={"lr": lr}, facet_times=times)
+
+    early, late = report(0.1, "2026-01-01T09:00:00.000000Z"), report(0.2, "2026-01-01T10:00:00.000000Z")
+    for merged in (early.merged_with(late), late.merged_with(early)):
+        assert dict(merged.parameters) == {"lr": 0.2}
+        assert dict(merged.facet_times) == {"parameters.lr": "2026-01-01T10:00:00.000000Z"}
+    tie = report(0.3, "2026-01-01T10:00:00.000000Z")
+    assert dict(late.merged_with(tie).parameters) == dict(tie.merged_with(late).parameters) == {"lr": 0.3}
+    with pytest.raises(Conflict, match=r"different parameters\.lr"):
+        report(0.1, None).merged_with(late)

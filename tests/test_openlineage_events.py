@@ -246,3 +246,23 @@ def test_a_run_naming_itself_as_its_parent_is_refused(store: LineageStore) -> No
     with pytest.raises(InvalidInput, match="names itself as its parent"):
         record(store, run_event(run_id, run_facets={"parent": parent}))
     assert store.get_run(run_id) is None
+
+
+def test_a_facet_sent_again_later_replaces_the_earlier_value_whatever_the_order(store: LineageStore) -> None:
+    def event(run_id: str, at: str, lr: float, commit: str) -> dict[str, Any]:
+        params = facet(parameters=[{"key": "lr", "value": lr}])
+        code = facet(type="git", url="https://git.example/x", version=commit)
+        return run_event(run_id, "RUNNING", at=at, run_facets={"executionParameters": params},
+                         job_facets={"sourceCodeLocation": code})  # fmt: skip
+
+    for order in ((0, 1), (1, 0)):
+        run_id = new_id()
+        events = [
+            event(run_id, "2026-05-01T09:00:00Z", 0.1, "aaa"),
+            event(run_id, "2026-05-01T10:00:00Z", 0.2, "bbb"),
+        ]
+        for index in order:
+            record(store, events[index])
+        run = store.get_run(run_id)
+        assert run is not None and (dict(run.parameters), run.code_version) == ({"lr": 0.2}, "git:bbb")
+        assert run.facet_times["parameters.lr"] == "2026-05-01T10:00:00.000000Z"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lineage.model import Batch, Node, NodeKind, now
+from lineage.model import Batch, Node, NodeKind, Run, now
 from lineage.store import open_store
 from lineage.store._rows import Tx
 from lineage.store._writer import records_of
@@ -29,3 +29,15 @@ def test_versions_written_without_a_name_link_are_found_after_the_upgrade(tmp_pa
     with open_store(url) as store:
         assert [n.uid for n in store.versions(NodeKind.MODEL, "churn")] == [linked.uid, unlinked.uid]
         assert store._read(store._q("schema_version"), {}) == [{"version": SCHEMA_VERSION}]
+
+
+def test_runs_of_a_store_made_before_facet_times_keep_them_after_the_upgrade(tmp_path: Path) -> None:
+    url = f"ladybug://{tmp_path / 'graph'}"
+    with open_store(url) as store:
+        assert isinstance(store, LadybugStore)
+        store._connection().execute("ALTER TABLE Run DROP facet_times")  # the table as first released
+    with open_store(url) as store:
+        run = Run(uid="r", name="job", parameters={"lr": 0.1}, facet_times={"parameters.lr": now()})
+        store.write(Batch(runs=(run,)))
+        stored = store.get_run("r")
+        assert stored is not None and stored.facet_times == run.facet_times

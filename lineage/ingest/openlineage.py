@@ -114,12 +114,16 @@ def parse_event(payload: Any) -> RunEvent:
     job_facets = _facets(job, "job")
     status = None if event_type in (None, "OTHER") else RunStatus(event_type)
     parent = _parent(run_facets)
+    code_version = _code_version(job_facets)
+    parameters = _parameters(run_facets)
+    environment = _environment(_text(job, "namespace", "job.namespace"), job_facets, run_facets)
     run = Run(
         uid=run_id,
         name=_job_name(job),
-        code_version=_code_version(job_facets),
-        parameters=_parameters(run_facets),
-        environment=_environment(_text(job, "namespace", "job.namespace"), job_facets, run_facets),
+        code_version=code_version,
+        parameters=parameters,
+        environment=environment,
+        facet_times=_facet_times(time, code_version, parameters, environment),
         started_at=time if status is RunStatus.START else None,
         ended_at=time if status is not None and status.is_terminal else None,
         status=status,
@@ -133,6 +137,15 @@ def parse_event(payload: Any) -> RunEvent:
             f"{len(inputs)} inputs x {len(outputs)} outputs make more than {MAX_EDGES_PER_RUN} edges",
         )
     return RunEvent(run=run, inputs=inputs, outputs=outputs, parent=parent)
+
+
+def _facet_times(
+    time: str, code_version: str | None, parameters: Mapping[str, Any], environment: Mapping[str, Any]
+) -> dict[str, str]:
+    """The event's time for every value its facets give the run: a later event's facet replaces an
+    earlier one's, whatever order they arrive in (Run.merged_with)."""
+    keys = [*(["code_version"] if code_version else []), *(f"parameters.{k}" for k in parameters)]
+    return dict.fromkeys([*keys, *(f"environment.{k}" for k in environment)], time)
 
 
 def dataset_name(namespace: str, name: str) -> str:
