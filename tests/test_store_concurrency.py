@@ -21,10 +21,11 @@ from lineage import cypher
 from lineage.api.app import create_app
 from lineage.errors import Conflict
 from lineage.ingest.batches import run_batch
-from lineage.ingest.openlineage import parse_event, record_event
+from lineage.ingest.openlineage import event_batch, parse_event, record_event
 from lineage.model import Batch, Edge, Node, NodeKind, Run, now
 from lineage.store import LineageStore, open_store
 from lineage.store._writer import records_of
+from lineage.store.base import Transaction
 from tests.api_support import serving
 from tests.test_openlineage_events import NS, dataset, new_id, outcome, run_event
 
@@ -223,3 +224,32 @@ def until(condition: Callable[[], bool], seconds: float = 30) -> None:
     while not condition():
         assert time.monotonic() < deadline, "the condition never came about"
         time.sleep(0.01)
+
+
+@pytest.mark.neo4j
+def test_a_run_read_as_new_cannot_be_created_by_another_writer_meanwhile(neo4j_url: str) -> None:
+    """COMPLETE reads its run as not recorded yet, and its START is posted before COMPLETE writes.
+    Neo4j's locking index seek holds even the absent key, so the START waits instead of creating the
+    run under COMPLETE's feet; both land, and COMPLETE's output derives from the START's input."""
+    run_id = new_id()
+    start = parse_event(run_event(run_id, "START", inputs=[dataset("in")], at="2026-05-01T08:00:00Z"))
+    complete = parse_event(
+        run_event(run_id, "COMPLETE", outputs=[dataset("out")], at="2026-05-01T09:00:00Z")
+    )
+    landing = threading.Thread(target=lambda: record_event(store, start))
+
+    def complete_while_start_waits(tx: Transaction) -> None:
+        before = tx.get_run(run_id)
+        if not landing.is_alive() and before is None:  # the first attempt; a deadlock victim runs again
+            landing.start()
+            until(lambda: _blocked_transactions(driver) > 0)
+        tx.write(event_batch(tx, complete, before))
+
+    with neo4j.GraphDatabase.driver(neo4j_url, auth=None) as driver, open_store(neo4j_url) as store:
+        driver.execute_query("MATCH (n) DETACH DELETE n")
+        store.transaction(complete_while_start_waits)
+        landing.join()
+        output = f"dataset:{NS}/out@{run_id}"
+        assert [e.key for e in store.upstream(output).edges] == [(output, f"dataset:{NS}/in@unversioned")]
+        run = store.get_run(run_id)
+        assert run is not None and run.status == "COMPLETE"
