@@ -40,9 +40,6 @@ from lineage.ingest.batches import MAX_EDGES_PER_RUN, check_fan_out
 from lineage.model import Batch, Edge, Node, NodeKind, Run, RunStatus, name_problem, parse_time
 from lineage.store.base import LineageStore, Transaction
 
-Reader = LineageStore | Transaction
-"""What an event is read and written through: the store, or a transaction of it."""
-
 FACET = "lineageGraph"
 UNVERSIONED = "unversioned"
 EVENT_TYPES = ("START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER")
@@ -348,7 +345,7 @@ def _record(tx: Transaction, event: RunEvent) -> Recorded:
     return Recorded(run=run, created_nodes=result.created_nodes, created_edges=result.created_edges)
 
 
-def event_batch(store: Reader, event: RunEvent, stored_run: Run | None) -> Batch:
+def event_batch(store: Transaction, event: RunEvent, stored_run: Run | None) -> Batch:
     """The batch for one event, given the run as stored before it (``None``: a new run)."""
     outputs = [ref.node(ref.version or event.run.uid) for ref in event.outputs]
     own = {n.uid for n in outputs} | set(stored_run.outputs if stored_run else ())
@@ -362,17 +359,17 @@ def event_batch(store: Reader, event: RunEvent, stored_run: Run | None) -> Batch
     )
 
 
-def _unknown_parent(store: Reader, event: RunEvent) -> tuple[Run, ...]:
+def _unknown_parent(store: Transaction, event: RunEvent) -> tuple[Run, ...]:
     """The parent run as the ``parent`` facet names it, when the store does not hold it yet: an
     orchestrator's run (an Airflow DAG run) may report after its tasks, or never to this store."""
     parent = event.parent
-    if parent is None or store.get_run(parent.uid) is not None:
+    if parent is None or store.stored_runs([parent.uid]):
         return ()
     return (parent,)
 
 
 def _resolved_inputs(
-    store: Reader, refs: Sequence[DatasetRef], stored_run: Run | None, own: set[str]
+    store: Transaction, refs: Sequence[DatasetRef], stored_run: Run | None, own: set[str]
 ) -> list[Node]:
     pending = [r for r in refs if r.version is None]
     read_before = _by_name(stored_run.inputs if stored_run else ())

@@ -176,9 +176,7 @@ class Writer:
             if run.parent is not None:
                 referrers.setdefault(run.parent, f"run {run.uid} (as its parent)")
         wanted = sorted(set(referrers) - {r.uid for r in records.runs})
-        stored = {
-            row["uid"] for chunk in chunks(wanted) for row in self.tx(self.q("runs_exist"), {"uids": chunk})
-        }
+        stored = stored_runs(self.tx, self.q, wanted)
         missing = [uid for uid in wanted if uid not in stored]
         if missing:
             uid = missing[0]
@@ -266,6 +264,11 @@ def _load_run(run: Tx, q: Callable[[str], str], uid: str) -> dict[str, Run]:
     return {uid: Run.from_record(rows[0], links["USED"], links["PRODUCED"])}
 
 
+def stored_runs(run: Tx, q: Callable[[str], str], uids: Iterable[str]) -> set[str]:
+    """Which of these runs are stored: one key look-up each, without their links."""
+    return {row["uid"] for chunk in chunks(list(uids)) for row in run(q("runs_exist"), {"uids": chunk})}
+
+
 def load_versions(
     run: Tx, q: Callable[[str], str], names: Iterable[tuple[NodeKind, str]]
 ) -> dict[tuple[NodeKind, str], list[Node]]:
@@ -324,6 +327,10 @@ class Transaction:
 
     def versions_of(self, names: Iterable[tuple[NodeKind, str]]) -> dict[tuple[NodeKind, str], list[Node]]:
         return load_versions(self.tx, self.store._q, names)
+
+    def stored_runs(self, uids: Iterable[str]) -> set[str]:
+        """Which of these runs are stored, without holding or reading them."""
+        return stored_runs(self.tx, self.store._q, uids)
 
     def write(self, batch: Batch) -> WriteResult:
         """Record a batch as ``LineageStore.write`` does, in this transaction."""

@@ -19,7 +19,6 @@ from neo4j.exceptions import (
     AuthError,
     ClientError,
     ConnectionPoolError,
-    ConstraintError,
     DatabaseUnavailable,
     DriverError,
     Neo4jError,
@@ -129,7 +128,7 @@ class Neo4jStore(LineageStore):
         for attempt in range(1, CREATE_ATTEMPTS + 1):
             try:
                 return write()
-            except (_CreatedMeanwhile, ConstraintError) as exc:
+            except _CreatedMeanwhile as exc:
                 if attempt == CREATE_ATTEMPTS:
                     raise Conflict(
                         f"other clients wrote the same nodes or runs at the same moment {attempt} times "
