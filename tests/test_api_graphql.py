@@ -371,6 +371,21 @@ def test_a_deeply_nested_query_is_refused_before_it_runs(client: TestClient) -> 
     assert "exceeds maximum operation depth of 12" in problem["message"]
 
 
+def test_parsed_and_validated_queries_are_reused_but_never_past_a_servers_own_limits(
+    demo_store: LineageStore,
+) -> None:
+    """Documents and their verdicts are cached across requests; each server keeps its own limits."""
+    nested = "upstream { nodes { upstream { nodes { uid } } } }"
+    query = f'{{ node(uid: "{LIMIT_MODEL}") {{ {nested} }} }}'
+    with (
+        local_client(create_app(store=demo_store)) as roomy,
+        local_client(create_app(Settings(max_query_depth=3), store=demo_store)) as strict,
+    ):
+        for _ in range(2):
+            assert "errors" not in graphql(roomy, query)
+            assert "exceeds maximum operation depth of 3" in error(graphql(strict, query))["message"]
+
+
 def test_an_oversized_query_is_refused(client: TestClient) -> None:
     fields = " ".join(["uid"] * 2100)
     problem = error(graphql(client, f'{{ node(uid: "{LIMIT_MODEL}") {{ {fields} }} }}'))

@@ -14,7 +14,14 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.printer import print_schema
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
@@ -40,11 +47,19 @@ class LineageSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> LineageSchema:
+    # The limits' rule classes are made once, here: strawberry's limiters make new classes for every
+    # operation, and the validation cache's key holds the rules, so it would never hit. Parsing and
+    # validating a repeated query (a dashboard, a script, the pages) then costs a dictionary look-up.
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
     # Factories, not instances: strawberry builds fresh extensions for every operation.
     extensions: Iterable[Any] = (
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: AddValidationRules(rules),
+        ParserCache,
+        ValidationCache,
         ErrorCodes,
         OperationMetrics,
     )
