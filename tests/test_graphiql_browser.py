@@ -1,8 +1,9 @@
 """GraphiQL at /graphql in a real headless Chromium that cannot reach anything but the loopback server.
 
 The browser's network is off: every request except to 127.0.0.1 goes to a proxy that is not there, and
-no host name resolves, so a page that needed a CDN would stay on "Loading". ``LINEAGE_UPDATE_SCREENSHOTS=1``
-writes docs/screenshots/graphiql-offline.png (from the LadybugDB run).
+no host name resolves, so a page that needed a CDN would stay on "Loading". (DevTools' offline
+emulation, ``Network.emulateNetworkConditions``, would cut the loopback server off too.)
+``LINEAGE_UPDATE_SCREENSHOTS=1`` writes docs/screenshots/graphiql-offline.png (from the LadybugDB run).
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ def assert_offline(browser: webdriver.Chrome) -> None:
 
 
 def open_graphiql(browser: webdriver.Chrome, url: str) -> list[str]:
-    """Load the page and wait for GraphiQL to draw its tabs; return the tabs' titles."""
+    """Load the page as a first visit (GraphiQL keeps its tabs in local storage) and wait for GraphiQL
+    to draw its tabs; return their titles."""
     browser.delete_all_cookies()
     browser.execute_cdp_cmd(
         "Storage.clearDataForOrigin", {"origin": url.split("/graphql")[0], "storageTypes": "all"}
