@@ -16,13 +16,13 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-_PACKAGED = Path(__file__).parent / "_cypher"
-_SOURCE_TREE = Path(__file__).parent.parent / "cypher"
+from lineage.shipped import shipped_folder
+
 _NEO4J_HINT = "USING INDEX"
 
 
 def _directory() -> Path:
-    return _PACKAGED if _PACKAGED.is_dir() else _SOURCE_TREE
+    return shipped_folder("_cypher", "cypher")
 
 
 @cache

@@ -116,7 +116,7 @@ def test_without_tokens_configured_everything_is_open(store: LineageStore) -> No
         assert client.get("/metrics").status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/graphql", "/metrics", "/"])
+@pytest.mark.parametrize("path", ["/graphql", "/metrics", "/", "/static/graphiql/graphiql.min.js"])
 def test_every_route_but_healthz_needs_a_token(client: TestClient, path: str) -> None:
     missing = client.get(path)
     assert missing.status_code == 401
@@ -209,6 +209,16 @@ def test_a_browser_is_sent_to_sign_in_and_comes_back_with_read_access(demo_store
         browser.cookies.clear()
         browser.cookies.set("lineage_token", RW_TOKEN)
         assert browser.get(page, headers={"Accept": "application/json"}).status_code == 401
+
+
+def test_graphiql_and_its_files_need_a_signed_in_browser(store: LineageStore) -> None:
+    with local_client(create_app(Settings(tokens=TOKENS), store=store)) as browser:
+        asked = browser.get("/graphql", headers={"Accept": "text/html"}, follow_redirects=False)
+        assert (asked.status_code, asked.headers["location"]) == (303, "/login?next=%2Fgraphql")
+        assert browser.get("/static/graphiql/graphiql.min.js").status_code == 401
+        page = browser.post("/login", data={"token": RO_TOKEN, "next": "/graphql"})
+        assert page.url.path == "/graphql" and "graphiql-examples" in page.text
+        assert browser.get("/static/graphiql/graphiql.min.js").status_code == 200
 
 
 def test_sign_in_never_redirects_off_the_server(demo_store: LineageStore) -> None:

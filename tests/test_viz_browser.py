@@ -55,6 +55,11 @@ LINKS = Links(base="")
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[webdriver.Chrome]:
+    yield from chromium()
+
+
+def chromium(*extra_flags: str) -> Iterator[webdriver.Chrome]:
+    """A headless Chromium for a fixture to yield from; the test is skipped (or failed) without one."""
     missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
     if missing:
         reason = f"no headless browser: {', '.join(missing)} not found (apt install chromium chromium-driver)"
@@ -63,7 +68,7 @@ def browser() -> Iterator[webdriver.Chrome]:
         pytest.skip(reason)
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for flag in CHROMIUM_FLAGS:
+    for flag in (*CHROMIUM_FLAGS, *extra_flags):
         options.add_argument(flag)
     profile = tempfile.TemporaryDirectory(prefix="lineage-chromium-")
     options.add_argument(f"--user-data-dir={profile.name}")

@@ -30,6 +30,7 @@ from starlette.routing import Route
 
 from lineage.api.auth import RequireRead, TokenBackend, refuse_token
 from lineage.api.body import BodyLimitMiddleware
+from lineage.api.graphiql import routes as graphiql_routes
 from lineage.api.health import StoreProbe, healthz
 from lineage.api.hosts import TrustedHosts
 from lineage.api.login import routes as login_routes
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, *, store: LineageStore | None =
             Route("/healthz", healthz, methods=["GET"]),
             Route("/metrics", metrics.render, methods=["GET"]),
             *login_routes,
+            *graphiql_routes,
             *html_routes,
         ],
         middleware=[

@@ -1,7 +1,8 @@
 """The ``/graphql`` endpoint: strawberry's ASGI view with this app's per-request context.
 
 POST runs queries and mutations; GET runs queries (never mutations) or, from a browser, shows
-GraphiQL. WebSocket subscriptions are off: the schema has none.
+GraphiQL from the files this package ships (``lineage.api.graphiql``), not strawberry's page, which
+loads it from a CDN. WebSocket subscriptions are off: the schema has none.
 
 A body is decoded with the API's JSON limits (``lineage.api.payload``: nesting depth, text a store
 cannot keep, valid UTF-8), and strawberry's own refusals (no query, a mutation over GET, a body that
@@ -25,6 +26,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from lineage.api.context import Context
+from lineage.api.graphiql import graphiql_page
 from lineage.api.metrics import Metrics
 from lineage.api.payload import PayloadError, load_json
 from lineage.api.schema import LineageSchema
@@ -43,6 +45,9 @@ class GraphQLView(GraphQL[Context, None]):
         except HTTPException as exc:
             headers = {"Allow": "GET, POST"} if exc.status_code == 405 else None
             return JSONResponse({"error": exc.reason}, status_code=exc.status_code, headers=headers)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql_page()
 
     def decode_json(self, data: str | bytes) -> object:
         try:
