@@ -4,8 +4,8 @@ A run goes as OpenLineage RunEvents to ``/api/v1/lineage`` (START when the block
 or ABORT when it ends, with its inputs and outputs), in the facets the server already maps: the
 ``sourceCodeLocation`` job facet (code version ``git:<commit>``), ``executionParameters`` (parameters),
 ``processing_engine`` (the environment) and the ``lineageGraph`` dataset facet (kind, name, version).
-Predictions go through the ``recordPredictions`` mutation, in requests kept under the server's body
-limit.
+Predictions go to the bulk route ``/api/v1/predictions`` (``recordPredictions`` without GraphQL's
+per-item cost), in requests kept under the server's body limit and its ``max_predictions``.
 """
 
 from __future__ import annotations
@@ -31,15 +31,12 @@ _FACET_SCHEMAS = {
 MAX_BODY_BYTES = 4_000_000
 """Below the server's 5 MB default body limit, with room for the request around the predictions."""
 
-RECORD_PREDICTIONS = """mutation RecordPredictions($input: RecordPredictionsInput!) {
-  recordPredictions(input: $input) { written { createdNodes } }
-}"""
-
 
 class ServerTarget:
-    """A run as OpenLineage events, predictions as ``recordPredictions`` calls, to one server."""
+    """A run as OpenLineage events, predictions to the bulk route, to one server. ``max_batch`` is the
+    most predictions a request carries: the server's ``max_predictions`` by default."""
 
-    def __init__(self, server: Server, *, max_batch: int = 5000) -> None:
+    def __init__(self, server: Server, *, max_batch: int = 10_000) -> None:
         self.server = server
         self.max_batch = max_batch
 
@@ -55,13 +52,13 @@ class ServerTarget:
             self._send(model_uid, rows[start : start + self.max_batch])
 
     def _send(self, model_uid: str, rows: list[dict[str, Any]]) -> None:
-        variables = {"input": {"modelUid": model_uid, "predictions": rows}}
-        if len(rows) > 1 and len(json.dumps(variables)) > MAX_BODY_BYTES:
+        body = {"modelUid": model_uid, "predictions": rows}
+        if len(rows) > 1 and len(json.dumps(body)) > MAX_BODY_BYTES:
             half = len(rows) // 2
             self._send(model_uid, rows[:half])
             self._send(model_uid, rows[half:])
             return
-        self.server.graphql(RECORD_PREDICTIONS, variables)
+        self.server.post_json("/api/v1/predictions", body)
 
     def close(self) -> None:
         self.server.close()
