@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import itertools
 import threading
 import time
 import uuid
@@ -92,6 +93,10 @@ class PredictionLogger:
         self.when_full, self.max_batch = when_full, max_batch
         self.retries, self.backoff = retries, backoff
         self._target = target
+        # A version per prediction: a random prefix per logger and a serial number, unique across
+        # processes without the cost of a UUID per prediction, and in log order within one logger.
+        self._prefix = uuid.uuid4().hex[:16]
+        self._serial = itertools.count()
         self._cond = threading.Condition()
         self._pending: list[Prediction] = []
         self._oldest = 0.0  # when the oldest pending prediction was logged (monotonic)
@@ -120,7 +125,8 @@ class PredictionLogger:
         ``features`` is the input digest when it is a string, else any JSON value (the feature values),
         digested here (``sha256:`` of its canonical JSON). ``inputs`` are the uids of the feature
         versions it read and of the predictions it consumed (a chained model's inputs); they must be
-        recorded by the time the batch is written. ``version`` is a fresh random id unless given.
+        recorded by the time the batch is written. ``version`` is unique unless given (the logger's random
+        prefix and a serial number).
         """
         digest = features if isinstance(features, str) else _digest(features)
         feature_uids: list[str] = []
@@ -129,7 +135,7 @@ class PredictionLogger:
             (parents if parse_uid(uid)[0] is NodeKind.PREDICTION else feature_uids).append(uid)
         prediction = Prediction(
             name=self.name,
-            version=version or uuid.uuid4().hex,
+            version=version or f"{self._prefix}-{next(self._serial)}",
             input_digest=digest,
             output=output,
             features=feature_uids,
