@@ -19,7 +19,7 @@ import pytest
 
 import lineage
 from lineage.api.app import create_app
-from lineage.errors import NotFound, StoreUnavailable
+from lineage.errors import InvalidInput, NotFound, StoreUnavailable
 from lineage.model import Batch, Node
 from lineage.sdk.client import Client
 from lineage.sdk.logger import BufferFull, PredictionsNotRecorded
@@ -68,6 +68,10 @@ def test_logged_predictions_land_in_batches_with_their_inputs(client: Client, st
     with client.prediction_logger(MODEL, flush_every=1000) as logger:
         uids = [logger.log({"spend": i}, {"score": i / 2500}, inputs=[FEATURE]) for i in range(2500)]
         chained = logger.log("sha256:given", {"offer": 5000}, inputs=[uids[0]], version="chained-1")
+        with pytest.raises(InvalidInput, match="control characters"):
+            logger.log("sha256:x", 1, version="bad\x00version")  # refused at once, not with its batch
+        with pytest.raises(InvalidInput, match="unknown kind"):
+            logger.log("sha256:x", 1, inputs=["table:t@1"])
     assert _predictions(store) == 2501
     node = store.get_node(uids[7])
     assert node is not None and node.output == {"score": 7 / 2500}

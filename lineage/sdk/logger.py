@@ -23,7 +23,7 @@ from types import TracebackType
 from typing import Any, Literal, Protocol
 
 from lineage.errors import InvalidInput, LineageError, StoreUnavailable
-from lineage.model import NodeKind, Prediction, canonical_json, now, parse_uid
+from lineage.model import NodeKind, Prediction, canonical_json, make_uid, now, parse_uid
 
 
 class PredictionTarget(Protocol):
@@ -89,6 +89,7 @@ class PredictionLogger:
             )
         self.model_uid = model_uid
         self.name = name or model_name
+        parse_uid(make_uid(NodeKind.PREDICTION, self.name, "0"))  # the name, checked once
         self.flush_every, self.flush_seconds, self.max_buffer = flush_every, flush_seconds, max_buffer
         self.when_full, self.max_batch = when_full, max_batch
         self.retries, self.backoff = retries, backoff
@@ -128,6 +129,8 @@ class PredictionLogger:
         recorded by the time the batch is written. ``version`` is unique unless given (the logger's random
         prefix and a serial number).
         """
+        if version is not None:
+            parse_uid(make_uid(NodeKind.PREDICTION, self.name, version))  # refused here, not with its batch
         digest = features if isinstance(features, str) else _digest(features)
         feature_uids: list[str] = []
         parents: list[str] = []
@@ -220,8 +223,7 @@ class PredictionLogger:
                     self._cond.wait(wait)
                 batch = self._pending[: self.max_batch]
                 del self._pending[: self.max_batch]
-                self._in_flight = len(batch)
-                self._oldest = time.monotonic()
+                self._in_flight = len(batch)  # what is left keeps its (older) clock
             error = self._write(batch)
             with self._cond:
                 self._in_flight = 0
