@@ -24,6 +24,7 @@ from starlette.testclient import TestClient
 
 from lineage.api.app import create_app
 from lineage.api.settings import Settings
+from lineage.model import Batch, Node
 from lineage.store import LineageStore, open_store
 from tests.api_support import local_client
 from tests.test_openlineage_events import NS, run_event
@@ -206,3 +207,38 @@ def test_no_graphql_variables_get_a_5xx_or_an_internal_error(
         assert list(store.export_records()) == before
     else:
         assert recorded["run"]["name"] == variables["input"]["run"]["name"]
+
+
+@st.composite
+def prediction_bodies(draw: st.DrawFn) -> dict[str, Any]:
+    """``POST /api/v1/predictions`` bodies: mostly well-formed, with hostile text, times and values."""
+    prediction = {
+        "name": draw(TEXT),
+        "version": draw(TEXT),
+        "inputDigest": draw(TEXT),
+        "output": draw(JSON_VALUES),
+        "features": draw(st.lists(st.one_of(st.just("feature:fuzz_feature@1"), TEXT), max_size=2)),
+        "parents": draw(st.lists(TEXT, max_size=1)),
+        "createdAt": draw(st.one_of(st.none(), TIMES)),
+        "metadata": draw(JSON_VALUES),
+    }
+    dropped = draw(st.lists(st.sampled_from(sorted(prediction)), max_size=2))
+    model = draw(st.one_of(st.just("model:fuzz_model@1"), TEXT))
+    return {"modelUid": model, "predictions": [{k: v for k, v in prediction.items() if k not in dropped}]}
+
+
+@FUZZ
+@given(body=bodies(prediction_bodies()))
+def test_no_prediction_body_gets_a_5xx_and_a_refused_one_changes_nothing(
+    served: tuple[TestClient, LineageStore], body: bytes
+) -> None:
+    client, store = served
+    if store.get_node("model:fuzz_model@1") is None:
+        recorded = (Node.from_uid("model:fuzz_model@1"), Node.from_uid("feature:fuzz_feature@1"))
+        store.write(Batch(nodes=recorded))
+    before = list(store.export_records())
+    answer = send(client, "/api/v1/predictions", body)
+    assert answer.status_code < 500, answer.text
+    assert "error" in answer.json() or answer.status_code == 201
+    if answer.status_code != 201:
+        assert list(store.export_records()) == before

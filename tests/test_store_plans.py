@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pyarrow
 import pytest
 
 from lineage import cypher
@@ -47,9 +48,7 @@ def _lineage(i: int) -> Batch:
     data = node(NodeKind.DATASET, "customers", "1")
     features = [node(NodeKind.FEATURE, "spend", v) for v in ("1", "2")]
     models = [node(NodeKind.MODEL, "score", v) for v in ("1", "2", "3")]
-    batches = [
-        run_batch(Run(uid=f"extract-{i}-{f.version}", name="extract"), [data], [f]) for f in features
-    ]
+    batches = [run_batch(Run(uid=f"extract-{i}-{f.version}", name="extract"), [data], [f]) for f in features]
     batches += [
         run_batch(Run(uid=f"train-{i}-{m.version}", name="train"), [features[n % 2]], [m])
         for n, m in enumerate(models)
@@ -98,6 +97,8 @@ def _params(anchor: int) -> dict[str, dict[str, Any]]:
         "schema_version": {},
         "set_schema_version": {"version": 3},
         "create_nodes": {"rows": [node_row]},
+        "load_nodes": {"rows": _arrow([node_row])},
+        "load_versions": {"rows": _arrow([{"key": f"model:score{anchor}", "uid": data}])},
         "create_edges": {"rows": [edge]},
         "create_runs": {"rows": [{**run_row, "uid": "run-brand-new"}]},
         "update_runs": {"rows": [run_row]},
@@ -107,6 +108,13 @@ def _params(anchor: int) -> dict[str, dict[str, Any]]:
         "lock_runs": {"uids": runs},
         "lock_nodes": {"uids": [data, model, "dataset:never-recorded@1"]},
     }
+
+
+def _arrow(rows: list[dict[str, Any]]) -> pyarrow.Table:
+    """Rows as the Arrow table LadybugDB's bulk forms read (``LOAD FROM $rows``)."""
+    return pyarrow.table(
+        {key: pyarrow.array([row[key] for row in rows], pyarrow.string()) for key in rows[0]}
+    )
 
 
 def _queries() -> set[str]:

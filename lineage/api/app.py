@@ -1,4 +1,5 @@
-"""The starlette app: ``/graphql``, ``/api/v1/lineage``, ``/healthz``, ``/metrics`` and the HTML pages.
+"""The starlette app: ``/graphql``, ``/api/v1/lineage``, ``/api/v1/predictions``, ``/healthz``,
+``/metrics`` and the HTML pages.
 
 Every request crosses the same edge, outermost first: the metrics, the ``Host`` check (loopback names
 unless configured), authentication (scopes from the bearer token or the browser session; every route
@@ -36,6 +37,7 @@ from lineage.api.hosts import TrustedHosts
 from lineage.api.login import routes as login_routes
 from lineage.api.metrics import Metrics, MetricsMiddleware
 from lineage.api.openlineage import post_lineage
+from lineage.api.predictions import post_predictions
 from lineage.api.reconnect import ReconnectingStore
 from lineage.api.schema import build_schema
 from lineage.api.settings import Settings
@@ -80,6 +82,7 @@ def create_app(settings: Settings | None = None, *, store: LineageStore | None =
         routes=[
             Route("/graphql", GraphQLView(build_schema(settings), settings=settings, metrics=metrics)),
             Route("/api/v1/lineage", post_lineage, methods=["POST"]),
+            Route("/api/v1/predictions", post_predictions, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/metrics", metrics.render, methods=["GET"]),
             *login_routes,

@@ -35,6 +35,7 @@ CONTENT = ("kind", "name", "version", "checksum", "created_at", "owner", "source
            "metadata", "input_digest", "output")  # fmt: skip
 """The stored fields that make a version what it is (``Node.content``)."""
 
+
 @dataclass(frozen=True)
 class Records:
     """One write in its stored form: node records (``Node.to_record``), edge records
@@ -68,7 +69,8 @@ def prediction_records(
     for p in predictions:
         uid = f"prediction:{p.name}@{p.version}"
         parse_uid(uid)  # the same checks of name and version as a Node's
-        if not isinstance(p.metadata, Mapping):
+        metadata = p.metadata
+        if type(metadata) is not dict and not isinstance(metadata, Mapping):  # the check for dict is cheap
             raise InvalidInput(f"{uid}: metadata must be a JSON object")
         record = {
             "uid": uid,
@@ -80,7 +82,7 @@ def prediction_records(
             "owner": None,
             "source": None,
             "description": None,
-            "metadata": canonical_json(dict(p.metadata)),
+            "metadata": canonical_json(dict(metadata)) if metadata else "{}",
             "input_digest": p.input_digest,
             "output": None if p.output is None else canonical_json(p.output),
             "recorded_at": at,

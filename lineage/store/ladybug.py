@@ -16,6 +16,7 @@ from lineage import cypher
 from lineage.errors import InvalidInput, ReadOnlyViolation, StoreUnavailable
 from lineage.store._ladybug_reads import prepare_read
 from lineage.store._rows import Row, Tx, chunks
+from lineage.store._writer import CONTENT
 from lineage.store.base import MAX_DEPTH, LineageStore, PlanStep, RawResult
 
 T = TypeVar("T")
@@ -87,14 +88,16 @@ class LadybugStore(LineageStore):
     def _create(self, tx: Tx, query: str, rows: list[Row]) -> None:
         """Chunks of COPY_MIN_ROWS or more go in by ``COPY FROM`` an Arrow table: LadybugDB's bulk path
         is ~5x faster than an UNWIND at 1,000 rows but slower below ~100 (measured), so small chunks (one
-        OpenLineage event) keep the UNWIND query."""
-        copy = _COPIES.get(query)
-        if copy is None or len(rows) < COPY_MIN_ROWS:
+        OpenLineage event) keep the UNWIND query. Nodes and their VERSION links, which COPY cannot roll
+        back safely, go in by ``LOAD FROM`` the Arrow table instead (2-3x faster than UNWIND)."""
+        if len(rows) >= COPY_MIN_ROWS and query in _COPIES:
+            table, columns = _COPIES[query]
+            tx(f"COPY {table} FROM $rows", {"rows": _arrow(rows, columns)})
+        elif len(rows) >= COPY_MIN_ROWS and query in _LOADS:
+            load, columns = _LOADS[query]
+            tx(self._q(load), {"rows": _arrow(rows, columns)})
+        else:
             super()._create(tx, query, rows)
-            return
-        table, columns = copy
-        arrow = pyarrow.table({column: [row[field] for row in rows] for column, field in columns.items()})
-        tx(f"COPY {table} FROM $rows", {"rows": arrow})
 
     def _connection(self) -> ladybug.Connection:
         conn = getattr(self._local, "conn", None)
@@ -252,6 +255,21 @@ _COPIES: dict[str, tuple[str, dict[str, str]]] = {
     "link_inputs": ("USED", {"from": "run", "to": "uid", "recorded_at": "recorded_at"}),
     "link_outputs": ("PRODUCED", {"from": "run", "to": "uid", "recorded_at": "recorded_at"}),
 }
+
+# The create queries that have a LOAD FROM form for large chunks, where COPY is unsafe (above): the
+# query that reads an Arrow table, and its columns.
+_LOADS: dict[str, tuple[str, dict[str, str]]] = {
+    "create_nodes": ("load_nodes", {field: field for field in ("uid", *CONTENT, "recorded_at")}),
+    "link_versions": ("load_versions", {"key": "key", "uid": "uid"}),
+}
+
+
+def _arrow(rows: Sequence[Row], columns: Mapping[str, str]) -> pyarrow.Table:
+    """The rows as an Arrow table of text columns, named as the statement reads them. The type is
+    given, not inferred: a column with no value in any row would otherwise have no type to cast."""
+    return pyarrow.table(
+        {column: pyarrow.array([row[f] for row in rows], pyarrow.string()) for column, f in columns.items()}
+    )
 
 
 def plain(value: Any) -> Any:
