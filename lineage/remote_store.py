@@ -257,8 +257,9 @@ class RemoteStore:
         lines = [encode_record(r) for r in batch_records(batch)]
         total = WriteResult()
         done = 0
-        for chunk in _import_chunks(lines):
-            answer = self.server.post_text("/api/v1/import", "".join(chunk), "application/x-ndjson")
+        header = encode_record(HEADER)
+        for chunk in _import_chunks(lines, IMPORT_BYTES - len(header)):
+            answer = self.server.post_text("/api/v1/import", header + "".join(chunk), "application/x-ndjson")
             total = _added(total, answer)
             done += len(chunk)
             if progress is not None:
@@ -335,22 +336,21 @@ def batch_records(batch: Batch) -> Iterator[dict[str, Any]]:
         yield {"type": "edge", **edge.to_record()}
 
 
-def _import_chunks(lines: list[str]) -> Iterator[list[str]]:
-    """The lines in runs of at most ``IMPORT_BYTES``, each after the header line."""
-    header = encode_record(HEADER)
+def _import_chunks(lines: list[str], limit: int) -> Iterator[list[str]]:
+    """The lines in runs of at most ``limit`` bytes."""
     chunk: list[str] = []
-    size = len(header)
+    size = 0
     for line in lines:
         length = len(line.encode())
-        if length + len(header) > IMPORT_BYTES:
-            raise InvalidInput(f"one record is larger than a request may be ({IMPORT_BYTES} bytes)")
-        if chunk and size + length > IMPORT_BYTES:
-            yield [header, *chunk]
-            chunk, size = [], len(header)
+        if length > limit:
+            raise InvalidInput(f"a record of {length} bytes is larger than one request may carry")
+        if chunk and size + length > limit:
+            yield chunk
+            chunk, size = [], 0
         chunk.append(line)
         size += length
     if chunk:
-        yield [header, *chunk]
+        yield chunk
 
 
 def _added(total: WriteResult, answer: Mapping[str, int]) -> WriteResult:

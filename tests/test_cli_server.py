@@ -100,9 +100,7 @@ def test_a_held_store_answers_every_command_as_the_store_itself(demo_url: str, t
 
 
 def test_server_option_answers_as_the_store_it_serves(demo_url: str, served: str, tmp_path: Path) -> None:
-    with_server = [
-        run(*args, "--server", served).stdout.replace(served, demo_url) for args in READS[:-2]
-    ]
+    with_server = [run(*args, "--server", served).stdout.replace(served, demo_url) for args in READS[:-2]]
     globally = run("--server", served, "upstream", "model:credit_limit_model@2").stdout
     held = [run(*args, "--store", demo_url).stdout for args in READS[:-2]]
     assert with_server == held
