@@ -96,6 +96,7 @@ def test_a_held_store_answers_every_command_as_the_store_itself(demo_url: str, t
         f"(pid {_pid_in(said)}); going through it"
     ]
     assert any(f"ladybug store (no auth): {demo_url}" in line for line in log)
+    assert any(f"lineage commands on this store go through {url}" in line for line in log)
     assert record_path(demo_url) is not None and not record_path(demo_url).exists()  # type: ignore[union-attr]
 
 
