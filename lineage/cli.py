@@ -99,16 +99,12 @@ def _where_options(*, server: bool) -> Callable[[F], F]:
 @click.pass_context
 def main(ctx: click.Context, store: str | None, server: str | None, token: str | None, quiet: bool) -> None:
     """Record and query the lineage of datasets, features, models and predictions."""
-    env = os.environ
-    store_given = ctx.get_parameter_source("store") is click.core.ParameterSource.COMMANDLINE
-    server_url = server or env.get("LINEAGE_URL") or None
-    # A --store typed on the command line wins over a LINEAGE_URL left in the environment.
-    if store_given and not server:
-        server_url = None
+    # A --store given on the command line wins over a LINEAGE_URL left in the environment.
+    from_environment = None if store else os.environ.get("LINEAGE_URL")
     ctx.obj = Target(
         store=store or default_url(),
-        server=server_url,
-        token=token or env.get("LINEAGE_TOKEN") or None,
+        server=server or from_environment or None,
+        token=token or os.environ.get("LINEAGE_TOKEN") or None,
         quiet=quiet,
     )
 
