@@ -67,27 +67,30 @@ class Target:
         return Progress(console=errors, transient=True, disable=self.quiet or not sys.stderr.isatty())
 
 
-def _where_options(*, server: bool) -> Callable[[F], F]:
-    """``--store``, ``--server``, ``--token`` and ``--quiet``: on the group and on each subcommand, so
-    ``lineage stats --store X`` works as ``lineage --store X stats`` does."""
+WHERE = ("store", "server", "token", "quiet")
+
+
+def _where_options(*names: str) -> Callable[[F], F]:
+    """``--store``, ``--server``, ``--token`` and ``--quiet`` (or those named): on the group and on each
+    subcommand, so ``lineage stats --store X`` works as ``lineage --store X stats`` does."""
+    options = {
+        "store": click.option(
+            "--store",
+            help="Store URL: ladybug:///dir, bolt://host:7687 or neo4j://host:7687 "
+            "[LINEAGE_STORE, else an embedded store in the user data directory].",
+        ),
+        "server": click.option(
+            "--server",
+            metavar="URL",
+            help="Go through the lineage server at URL (http://host:8000) [LINEAGE_URL].",
+        ),
+        "token": click.option("--token", help="The server's bearer token [LINEAGE_TOKEN]."),
+        "quiet": click.option("-q", "--quiet", is_flag=True, help="No progress bars or notes on stderr."),
+    }
 
     def decorate(function: F) -> F:
-        options = [
-            click.option(
-                "--store",
-                help="Store URL: ladybug:///dir, bolt://host:7687 or neo4j://host:7687 "
-                "[LINEAGE_STORE, else an embedded store in the user data directory].",
-            ),
-            click.option(
-                "--server",
-                metavar="URL",
-                help="Go through the lineage server at URL (http://host:8000) [LINEAGE_URL].",
-            ),
-            click.option("--token", help="The server's bearer token [LINEAGE_TOKEN]."),
-            click.option("-q", "--quiet", is_flag=True, help="No progress bars or notes on stderr."),
-        ]
-        for option in reversed(options if server else options[:1]):
-            function = option(function)
+        for name in reversed(names or WHERE):
+            function = options[name](function)
         return function
 
     return decorate
@@ -95,7 +98,7 @@ def _where_options(*, server: bool) -> Callable[[F], F]:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="lineage-graph", prog_name="lineage")
-@_where_options(server=True)
+@_where_options()
 @click.pass_context
 def main(ctx: click.Context, store: str | None, server: str | None, token: str | None, quiet: bool) -> None:
     """Record and query the lineage of datasets, features, models and predictions."""
@@ -109,11 +112,12 @@ def main(ctx: click.Context, store: str | None, server: str | None, token: str |
     )
 
 
-def _target(ctx: click.Context, options: dict[str, Any]) -> Target:
-    """The group's target, with what the subcommand's own options change."""
+def _target(ctx: click.Context, options: dict[str, Any], where: tuple[str, ...] = WHERE) -> Target:
+    """The group's target, with what the subcommand's own options (``where``, taken out of
+    ``options``) change."""
     target: Target = ctx.find_object(Target) or Target(store=default_url())
-    store, server = options.pop("store", None), options.pop("server", None)
-    token, quiet = options.pop("token", None), options.pop("quiet", None)
+    given = {name: options.pop(name) for name in where}
+    store, server, token, quiet = (given.get(name) for name in WHERE)
     if store:
         target = replace(target, store=store, server=server)
     if server:
@@ -139,18 +143,18 @@ def _errors_as_messages(command: F) -> F:
 
 
 def _store_command(
-    name: str | None = None, *, with_target: bool = False, **settings: Any
+    name: str | None = None, *, with_target: bool = False, where: tuple[str, ...] = WHERE, **settings: Any
 ) -> Callable[[F], F]:
     """A subcommand that receives the opened store as its first argument (and, with ``with_target``,
     where it is as its second): the store itself, or the store through the server that holds it."""
 
     def decorate(function: F) -> F:
-        @_where_options(server=True)  # after wraps, which copies the function's own options over
+        @_where_options(*where)  # after wraps, which copies the function's own options over
         @wraps(function)
         @click.pass_context
         @_errors_as_messages
         def command(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
-            target = _target(ctx, kwargs)
+            target = _target(ctx, kwargs, where)
             with target.open() as store:
                 if with_target:
                     return function(store, target, *args, **kwargs)
@@ -438,7 +442,7 @@ def _seconds_option(name: str, default: float, help: str) -> Callable[[F], F]:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@_where_options(server=False)
+@_where_options("store")
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),
@@ -487,7 +491,7 @@ def serve(ctx: click.Context, **options: Any) -> None:
     from lineage.api.server import ServeOptions, check, load_demo_if_empty
     from lineage.api.server import serve as run_server
 
-    target = _target(ctx, options)
+    target = _target(ctx, options, ("store",))
     settings = ServeOptions(store_url=target.store, **options)
     check(settings)
     if settings.demo:
@@ -495,7 +499,7 @@ def serve(ctx: click.Context, **options: Any) -> None:
     run_server(settings)
 
 
-@_store_command("graph", with_target=True)
+@_store_command("graph", with_target=True, where=("store", "token", "quiet"))
 @click.argument("uid")
 @click.option(
     "-o",
@@ -521,6 +525,12 @@ def serve(ctx: click.Context, **options: Any) -> None:
     type=click.IntRange(1),
     help="Draw at most this many nodes [LINEAGE_GRAPH_MAX_NODES; 2000].",
 )
+@click.option(
+    "--server",
+    metavar="URL",
+    help="Link nodes to their pages on this lineage server (the store is still read from --store; "
+    "`lineage --server URL graph` reads through it too).",
+)
 def graph_command(
     store: LineageStore,
     target: Target,
@@ -531,6 +541,7 @@ def graph_command(
     kinds: tuple[str, ...],
     view: str,
     max_nodes: int | None,
+    server: str | None,
 ) -> None:
     """Write UID's interactive lineage graph as one HTML file that works offline."""
     from lineage.viz.links import Links
@@ -539,9 +550,13 @@ def graph_command(
 
     kind_filter = tuple(NodeKind(k) for k in kinds)
     query = GraphQuery(uid=uid, direction=direction, depth=depth, kinds=kind_filter, view=view)
-    # Through --server, nodes link to their pages on that server.
-    links = Links.to_server(target.server) if target.server else Links(base=None)
-    output.write_text(render_graph_page(store, query, links=links, max_nodes=max_nodes), encoding="utf-8")
+    # Nodes link to their pages on the server named here, or on the one the command goes through.
+    base = server or target.server
+    links = Links.to_server(base) if base else Links(base=None)
+    with target.progress() as bar:  # a large graph takes seconds to lay out
+        bar.add_task(f"drawing the {view} graph of {uid}", total=None)
+        page = render_graph_page(store, query, links=links, max_nodes=max_nodes)
+    output.write_text(page, encoding="utf-8")
     click.echo(f"wrote the {view} graph of {uid} to {output}")
 
 
