@@ -486,7 +486,7 @@ def _seconds_option(name: str, default: float, help: str) -> Callable[[F], F]:
 )
 @click.pass_context
 @_errors_as_messages
-def serve(ctx: click.Context, **options: Any) -> None:
+def serve(ctx: click.Context, /, **options: Any) -> None:
     """Serve the GraphQL API (/graphql), the OpenLineage endpoint and the HTML graphs."""
     from lineage.api.server import ServeOptions, check, load_demo_if_empty
     from lineage.api.server import serve as run_server

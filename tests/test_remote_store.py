@@ -13,7 +13,7 @@ from lineage.api.settings import Settings
 from lineage.errors import Conflict, InvalidInput, NotFound
 from lineage.jsonl import HEADER, encode_record
 from lineage.model import Batch, Node, NodeKind, Prediction, Run
-from lineage.remote import Server
+from lineage.remote import Server, ServerError
 from lineage.remote_store import RemoteStore
 from lineage.store import LineageStore
 from tests.api_support import RO_TOKEN, RW_TOKEN, TOKENS, serving
@@ -149,6 +149,8 @@ def test_the_import_route_refuses_what_it_cannot_take(demo_store: LineageStore, 
 def test_export_and_import_need_their_tokens(demo_store: LineageStore) -> None:
     with serving(create_app(Settings(tokens=TOKENS), store=demo_store)) as url:
         assert httpx.get(f"{url}/api/v1/export").status_code == 401
+        with RemoteStore(Server(url)) as anyone, pytest.raises(ServerError, match="needs a bearer token"):
+            next(anyone.export_records())
         with RemoteStore(Server(url, RO_TOKEN)) as reader:
             assert sum(1 for _ in reader.export_records()) == 56
             with pytest.raises(Exception, match="read-write"):

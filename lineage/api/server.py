@@ -19,7 +19,6 @@ from typing import Any
 
 import uvicorn
 import uvicorn.config
-from uvicorn.server import STARTUP_FAILURE
 
 from lineage.api.auth import TokenSet
 from lineage.api.hosts import WILDCARD_ADDRESSES, checked_hosts
@@ -30,6 +29,8 @@ from lineage.store.registry import open_store
 
 APP_FACTORY = "lineage.api.app:app_from_env"
 log = logging.getLogger("lineage.api")
+STARTUP_FAILURE = 3
+"""uvicorn's exit status when the server could not start."""
 
 
 @dataclass(frozen=True, kw_only=True)
