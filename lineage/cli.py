@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, replace
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -16,7 +17,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from lineage.errors import LineageError
-from lineage.model import Node, NodeKind, Run, Subgraph
+from lineage.model import Node, NodeKind, Run, Subgraph, WriteResult
 from lineage.store import LineageStore, default_url, open_store
 from lineage.store.base import MAX_DEPTH, MAX_LIMIT
 
@@ -25,21 +26,107 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 console = Console()
+errors = Console(stderr=True)
 KIND = click.Choice([k.value for k in NodeKind], case_sensitive=False)
 
 
+@dataclass(frozen=True)
+class Target:
+    """Where a command's store is: a store URL, or a lineage server that holds the store."""
+
+    store: str
+    server: str | None = None
+    token: str | None = None
+    quiet: bool = False
+
+    def open(self) -> LineageStore:
+        """The store itself, or, when a server holds it or ``--server`` names one, the store through
+        that server (a ``RemoteStore``: the same methods, answered by the server's API)."""
+        from lineage.held import holding_server
+        from lineage.remote import Server
+        from lineage.remote_store import RemoteStore
+
+        if self.server:
+            return RemoteStore(Server(self.server, self.token))  # type: ignore[return-value]
+        held = holding_server(self.store)
+        if held is None:
+            return open_store(self.store)
+        self.say(
+            f"lineage: the store at {self.store} is held by the server at {held.url} (pid {held.pid}); "
+            "going through it"
+        )
+        return RemoteStore(Server(held.url, self.token), url=self.store)  # type: ignore[return-value]
+
+    def say(self, message: str) -> None:
+        """A note on stderr, for people: never mixed into the output, silent with --quiet."""
+        if not self.quiet:
+            click.echo(message, err=True)
+
+    def progress(self) -> Progress:
+        """A progress bar on stderr, shown only to a person watching it (a terminal, no --quiet)."""
+        return Progress(console=errors, transient=True, disable=self.quiet or not sys.stderr.isatty())
+
+
+WHERE = ("store", "server", "token", "quiet")
+
+
+def _where_options(*names: str) -> Callable[[F], F]:
+    """``--store``, ``--server``, ``--token`` and ``--quiet`` (or those named): on the group and on each
+    subcommand, so ``lineage stats --store X`` works as ``lineage --store X stats`` does."""
+    options = {
+        "store": click.option(
+            "--store",
+            help="Store URL: ladybug:///dir, bolt://host:7687 or neo4j://host:7687 "
+            "[LINEAGE_STORE, else an embedded store in the user data directory].",
+        ),
+        "server": click.option(
+            "--server",
+            metavar="URL",
+            help="Go through the lineage server at URL (http://host:8000) [LINEAGE_URL].",
+        ),
+        "token": click.option("--token", help="The server's bearer token [LINEAGE_TOKEN]."),
+        "quiet": click.option("-q", "--quiet", is_flag=True, help="No progress bars or notes on stderr."),
+    }
+
+    def decorate(function: F) -> F:
+        for name in reversed(names or WHERE):
+            function = options[name](function)
+        return function
+
+    return decorate
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--store",
-    envvar="LINEAGE_STORE",
-    default=default_url,
-    show_default="LINEAGE_STORE, else an embedded store in the user data directory",
-    help="Store URL: ladybug:///dir, bolt://host:7687 or neo4j://host:7687.",
-)
+@click.version_option(package_name="lineage-graph", prog_name="lineage")
+@_where_options()
 @click.pass_context
-def main(ctx: click.Context, store: str) -> None:
+def main(ctx: click.Context, store: str | None, server: str | None, token: str | None, quiet: bool) -> None:
     """Record and query the lineage of datasets, features, models and predictions."""
-    ctx.obj = store
+    # A --store given on the command line wins over a LINEAGE_URL left in the environment.
+    from_environment = None if store else os.environ.get("LINEAGE_URL")
+    ctx.obj = Target(
+        store=store or default_url(),
+        server=server or from_environment or None,
+        token=token or os.environ.get("LINEAGE_TOKEN") or None,
+        quiet=quiet,
+    )
+
+
+def _target(ctx: click.Context, options: dict[str, Any], where: tuple[str, ...] = WHERE) -> Target:
+    """The group's target, with what the subcommand's own options (``where``, taken out of
+    ``options``) change."""
+    target: Target = ctx.find_object(Target) or Target(store=default_url())
+    given = {name: options.pop(name) for name in where}
+    store, server, token, quiet = (given.get(name) for name in WHERE)
+    if store:
+        target = replace(target, store=store, server=server)
+    if server:
+        target = replace(target, server=server)
+    if token:
+        target = replace(target, token=token)
+    if quiet:
+        target = replace(target, quiet=True)
+    return target
 
 
 def _errors_as_messages(command: F) -> F:
@@ -55,20 +142,31 @@ def _errors_as_messages(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _store_command(name: str | None = None, **settings: Any) -> Callable[[F], F]:
-    """A subcommand that receives the opened store as its first argument."""
+def _store_command(
+    name: str | None = None, *, with_target: bool = False, where: tuple[str, ...] = WHERE, **settings: Any
+) -> Callable[[F], F]:
+    """A subcommand that receives the opened store as its first argument (and, with ``with_target``,
+    where it is as its second): the store itself, or the store through the server that holds it."""
 
     def decorate(function: F) -> F:
+        @_where_options(*where)  # after wraps, which copies the function's own options over
         @wraps(function)
-        @click.pass_obj
+        @click.pass_context
         @_errors_as_messages
-        def command(url: str, *args: Any, **kwargs: Any) -> Any:
-            with open_store(url) as store:
+        def command(ctx: click.Context, *args: Any, **kwargs: Any) -> Any:
+            target = _target(ctx, kwargs, where)
+            with target.open() as store:
+                if with_target:
+                    return function(store, target, *args, **kwargs)
                 return function(store, *args, **kwargs)
 
         return main.command(name, **settings)(command)  # type: ignore[return-value]
 
     return decorate
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 JSON_OPTION = click.option(
@@ -100,7 +198,7 @@ def _print_subgraph(graph: Subgraph, direction: str) -> None:
     for node in graph.nodes[1:]:
         table.add_row(str(graph.depths[node.uid]), node.kind.value, node.name, node.version, node.recorded_at)
     console.print(table)
-    summary = f"{len(graph.nodes) - 1} nodes, {len(graph.edges)} edges"
+    summary = f"{_plural(len(graph.nodes) - 1, 'node')}, {_plural(len(graph.edges), 'edge')}"
     if graph.truncated:
         summary += "; cut off by the depth bound or --limit (raise them to see more)"
     click.echo(summary)
@@ -166,7 +264,8 @@ def stats(store: LineageStore, as_json: bool) -> None:
     if as_json:
         _print_json(counts)
         return
-    table = Table(title=store.url)
+    click.echo(f"store {store.url}")  # above the table, not its title: a long URL would wrap there
+    table = Table()
     table.add_column("what")
     table.add_column("count", justify="right")
     for what, count in counts.items():
@@ -238,41 +337,55 @@ def _audit_json(report: PredictionAudit) -> dict[str, Any]:
     }
 
 
-@_store_command()
-def demo(store: LineageStore) -> None:
+@_store_command(with_target=True)
+def demo(store: LineageStore, target: Target) -> None:
     """Load the credit-scoring demo graph (loading it twice changes nothing)."""
     from lineage.demo import load_demo
 
-    load_demo(store)
-    counts = store.stats()
-    click.echo(f"demo graph loaded into {store.url}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    with target.progress() as bar:
+        bar.add_task("loading the demo graph", total=None)
+        added = load_demo(store)
+    if added.created_nodes or added.created_edges:
+        click.echo(f"demo graph loaded into {store.url}: {_written(added)}")
+    else:
+        click.echo(f"the demo graph is already in {store.url}: nothing added")
 
 
-@_store_command("export")
+def _written(result: WriteResult) -> str:
+    return ", ".join(
+        (
+            _plural(result.created_nodes, "new node"),
+            _plural(result.created_edges, "new edge"),
+            _plural(result.runs_written, "run"),
+        )
+    )
+
+
+@_store_command("export", with_target=True)
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
-def export_command(store: LineageStore, file: Path) -> None:
+def export_command(store: LineageStore, target: Target, file: Path) -> None:
     """Write the whole graph to FILE as JSON Lines."""
     from lineage.jsonl import export_graph
 
-    count = export_graph(store, file)
-    click.echo(f"exported {count} records to {file}")
+    with target.progress() as bar:
+        total = sum(store.stats().values()) if not bar.disable else None
+        task = bar.add_task(f"exporting to {file.name}", total=total)
+        count = export_graph(store, file, progress=lambda done: bar.update(task, completed=done))
+    click.echo(f"exported {_plural(count, 'record')} to {file}")
 
 
-@_store_command("import")
+@_store_command("import", with_target=True)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_command(store: LineageStore, file: Path) -> None:
-    """Read a JSON Lines export into the store, in one transaction."""
+def import_command(store: LineageStore, target: Target, file: Path) -> None:
+    """Read a JSON Lines export into the store, in one transaction (through a server: one per chunk)."""
     from lineage.jsonl import import_graph
 
-    with Progress(console=console, transient=True, disable=not sys.stderr.isatty()) as bar:
+    with target.progress() as bar:
         task = bar.add_task(f"importing {file.name}", total=None)
         result = import_graph(
             store, file, progress=lambda done, total: bar.update(task, completed=done, total=total)
         )
-    click.echo(
-        f"imported {file}: {result.created_nodes} new nodes, {result.created_edges} new edges, "
-        f"{result.runs_written} runs, {result.unchanged} already present"
-    )
+    click.echo(f"imported {file}: {_written(result)}, {result.unchanged} already present")
 
 
 @_store_command("cypher")
@@ -329,7 +442,7 @@ def _seconds_option(name: str, default: float, help: str) -> Callable[[F], F]:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--store", "store_url", help="Store URL (default: the store of `lineage --store`).")
+@_where_options("store")
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),
@@ -371,21 +484,22 @@ def _seconds_option(name: str, default: float, help: str) -> Callable[[F], F]:
     help="A Host name to answer besides localhost, the loopback addresses and --host "
     "('*.example.com' for a domain, '*' for any; repeatable). Others get 400.",
 )
-@click.pass_obj
+@click.pass_context
 @_errors_as_messages
-def serve(url: str, store_url: str | None, **options: Any) -> None:
+def serve(ctx: click.Context, /, **options: Any) -> None:
     """Serve the GraphQL API (/graphql), the OpenLineage endpoint and the HTML graphs."""
     from lineage.api.server import ServeOptions, check, load_demo_if_empty
     from lineage.api.server import serve as run_server
 
-    settings = ServeOptions(store_url=store_url or url, **options)
+    target = _target(ctx, options, ("store",))
+    settings = ServeOptions(store_url=target.store, **options)
     check(settings)
     if settings.demo:
         console.print(load_demo_if_empty(settings.store_url))
     run_server(settings)
 
 
-@_store_command("graph")
+@_store_command("graph", with_target=True, where=("store", "token", "quiet"))
 @click.argument("uid")
 @click.option(
     "-o",
@@ -411,9 +525,15 @@ def serve(url: str, store_url: str | None, **options: Any) -> None:
     type=click.IntRange(1),
     help="Draw at most this many nodes [LINEAGE_GRAPH_MAX_NODES; 2000].",
 )
-@click.option("--server", help="Link nodes to their pages on this lineage server (http://host:port).")
+@click.option(
+    "--server",
+    metavar="URL",
+    help="Link nodes to their pages on this lineage server (the store is still read from --store; "
+    "`lineage --server URL graph` reads through it too).",
+)
 def graph_command(
     store: LineageStore,
+    target: Target,
     uid: str,
     output: Path,
     direction: str,
@@ -430,6 +550,22 @@ def graph_command(
 
     kind_filter = tuple(NodeKind(k) for k in kinds)
     query = GraphQuery(uid=uid, direction=direction, depth=depth, kinds=kind_filter, view=view)
-    links = Links.to_server(server) if server else Links(base=None)
-    output.write_text(render_graph_page(store, query, links=links, max_nodes=max_nodes), encoding="utf-8")
+    # Nodes link to their pages on the server named here, or on the one the command goes through.
+    base = server or target.server
+    links = Links.to_server(base) if base else Links(base=None)
+    with target.progress() as bar:  # a large graph takes seconds to lay out
+        bar.add_task(f"drawing the {view} graph of {uid}", total=None)
+        page = render_graph_page(store, query, links=links, max_nodes=max_nodes)
+    output.write_text(page, encoding="utf-8")
     click.echo(f"wrote the {view} graph of {uid} to {output}")
+
+
+@main.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> None:
+    """Print the completion script for SHELL: eval "$(lineage completion bash)" in ~/.bashrc."""
+    from click.shell_completion import get_completion_class
+
+    completer = get_completion_class(shell)
+    assert completer is not None  # click ships all three
+    click.echo(completer(main, {}, "lineage", "_LINEAGE_COMPLETE").source())

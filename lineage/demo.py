@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 
 from lineage.ingest.batches import Prediction, merge, predictions_batch, run_batch
-from lineage.model import Batch, Node, NodeKind, Run
+from lineage.model import Batch, Node, NodeKind, Run, WriteResult
 from lineage.store.base import LineageStore
 
 OWNER = "credit-risk-team"
@@ -184,7 +184,13 @@ def _offers(scoring: str, limit: str, features: str, customers: list[str], at: s
     return merge(predictions_batch(scoring, scores, run=run), predictions_batch(limit, offers, run=run))
 
 
-def load_demo(store: LineageStore) -> None:
-    """Record the demo graph (both stages). Loading it twice changes nothing."""
-    store.write(first_generation())
-    store.write(second_generation())
+def load_demo(store: LineageStore) -> WriteResult:
+    """Record the demo graph (both stages) and return what that added. Loading it twice changes nothing."""
+    first = store.write(first_generation())
+    second = store.write(second_generation())
+    return WriteResult(
+        created_nodes=first.created_nodes + second.created_nodes,
+        created_edges=first.created_edges + second.created_edges,
+        runs_written=first.runs_written + second.runs_written,
+        unchanged=first.unchanged + second.unchanged,
+    )

@@ -22,14 +22,15 @@ FORMAT_VERSION = 1
 HEADER = {"type": "header", "format": FORMAT, "version": FORMAT_VERSION}
 
 
-def export_graph(store: LineageStore, path: Path) -> int:
-    """Write the whole graph to ``path``; returns the number of records. The file appears complete or
-    not at all (it is written beside the target and renamed)."""
+def export_graph(store: LineageStore, path: Path, *, progress: Callable[[int], None] | None = None) -> int:
+    """Write the whole graph to ``path``; returns the number of records, and tells ``progress`` how many
+    are written every thousand. The file appears complete or not at all (it is written beside the
+    target and renamed)."""
     path = Path(path)
     partial = path.with_name(f".{path.name}.part")
     try:
         with partial.open("w", encoding="utf-8") as handle:
-            count = write_records(store.export_records(), handle)
+            count = write_records(_counted(store.export_records(), progress), handle)
         os.replace(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -37,15 +38,32 @@ def export_graph(store: LineageStore, path: Path) -> int:
     return count
 
 
+def _counted(
+    records: Iterable[dict[str, Any]], progress: Callable[[int], None] | None
+) -> Iterator[dict[str, Any]]:
+    count = 0
+    for count, record in enumerate(records, start=1):
+        if progress is not None and count % 1000 == 0:
+            progress(count)
+        yield record
+    if progress is not None:
+        progress(count)
+
+
 def write_records(records: Iterable[dict[str, Any]], out: TextIO) -> int:
     count = 0
-    for record in _with_header(records):
-        out.write(json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n")
+    for record in with_header(records):
+        out.write(encode_record(record))
         count += record["type"] != "header"
     return count
 
 
-def _with_header(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+def encode_record(record: dict[str, Any]) -> str:
+    """One line of an export: the record as compact JSON with sorted keys, and a newline."""
+    return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def with_header(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     yield HEADER
     yield from records
 

@@ -9,7 +9,7 @@ server's message, and a client sees the same error whether the store is local or
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import httpx
@@ -62,11 +62,37 @@ class Server:
         """Posts ``body`` as JSON to ``path`` and returns the decoded answer (None when it is empty)."""
         return self._send(path, body)
 
-    def _send(self, path: str, body: Any) -> Any:
+    def post_text(self, path: str, text: str, content_type: str) -> Any:
+        """Posts ``text`` as a body of ``content_type`` (JSON Lines, say); returns the decoded answer."""
+        return self._answer(
+            path, self._request("POST", path, content=text.encode(), headers={"Content-Type": content_type})
+        )
+
+    def get_lines(self, path: str) -> Iterator[str]:
+        """GETs ``path`` and yields the lines of its answer as they arrive, however long it is."""
         try:
-            response = self._http.post(path, json=body)
+            with self._http.stream("GET", path) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    self._answer(path, response)
+                yield from response.iter_lines()
         except httpx.HTTPError as exc:
-            raise StoreUnavailable(f"cannot reach the lineage server at {self.url}: {exc}") from exc
+            raise self._unreachable(exc) from exc
+
+    def _send(self, path: str, body: Any) -> Any:
+        return self._answer(path, self._request("POST", path, json=body))
+
+    def _request(self, method: str, path: str, **options: Any) -> httpx.Response:
+        try:
+            return self._http.request(method, path, **options)
+        except httpx.HTTPError as exc:
+            raise self._unreachable(exc) from exc
+
+    def _unreachable(self, exc: httpx.HTTPError) -> StoreUnavailable:
+        return StoreUnavailable(f"cannot reach the lineage server at {self.url}: {exc}")
+
+    def _answer(self, path: str, response: httpx.Response) -> Any:
+        """The decoded answer, or the server's refusal raised as this package's error."""
         payload = _decoded(response)
         graphql_errors = path == "/graphql" and isinstance(payload, dict) and "errors" in payload
         if response.status_code < 400 or graphql_errors:

@@ -7,13 +7,18 @@ HTTP to it exactly as they would to a deployed server.
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+import httpx
 import uvicorn
 from gql import Client
 from gql.transport.httpx import HTTPXTransport
@@ -230,3 +235,43 @@ def wide_lineage(features: int, datasets_per_feature: int, name: str = "wide") -
     model = Node(kind=NodeKind.MODEL, name=name, version="1", metadata={"auc": 0.9})
     train = ModelRun(uid=f"{name}-train", name="train", code_version="git:abc", parameters={"depth": 6})
     return merge(*extracted, run_batch(train, feature_nodes, [model])), model.uid
+
+
+LINEAGE = [sys.executable, "-c", "from lineage.cli import main; main()"]
+
+
+@contextmanager
+def lineage_serve(*args: str, env: dict[str, str] | None = None) -> Iterator[tuple[str, list[str]]]:
+    """Run `lineage serve ARGS` on a free port until the block ends; yield its URL and, once it has
+    stopped, its output lines (the list fills in when the block exits)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [*LINEAGE, *args, "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env or environment(),
+    )
+    url = f"http://127.0.0.1:{port}"
+    output: list[str] = []
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, process.communicate()[0]
+            try:
+                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "lineage serve did not come up"
+            time.sleep(0.2)
+        yield url, output
+    finally:
+        process.send_signal(signal.SIGTERM)
+        text, _ = process.communicate(timeout=60)
+        output += text.splitlines()
+
+
+def environment() -> dict[str, str]:
+    """This process's environment without LINEAGE_* settings, so each test says what it configures."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("LINEAGE_")}

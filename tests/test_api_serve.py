@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,42 +14,9 @@ from lineage.api.server import ServeOptions, check, is_loopback
 from lineage.errors import InvalidInput
 from lineage.model import Batch, Node, NodeKind
 from lineage.store import open_store
-from tests.api_support import RO_TOKEN, RW_TOKEN, free_port
+from tests.api_support import LINEAGE, RO_TOKEN, RW_TOKEN, environment, lineage_serve
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "graphql" / "examples"
-LINEAGE = [sys.executable, "-c", "from lineage.cli import main; main()"]
-
-
-@contextmanager
-def lineage_serve(*args: str, env: dict[str, str] | None = None) -> Iterator[tuple[str, list[str]]]:
-    """Run `lineage serve ARGS` on a free port until the block ends; yield its URL and, once it has
-    stopped, its output lines (the list fills in when the block exits)."""
-    port = free_port()
-    process = subprocess.Popen(
-        [*LINEAGE, *args, "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env or _environment(),
-    )
-    url = f"http://127.0.0.1:{port}"
-    output: list[str] = []
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, process.communicate()[0]
-            try:
-                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "lineage serve did not come up"
-            time.sleep(0.2)
-        yield url, output
-    finally:
-        process.send_signal(signal.SIGTERM)
-        text, _ = process.communicate(timeout=60)
-        output += text.splitlines()
 
 
 def ask(url: str, query: str, token: str | None = None) -> httpx.Response:
@@ -100,7 +61,7 @@ def test_serve_answers_the_allowed_hosts_and_no_others(tmp_path: Path) -> None:
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*LINEAGE, *args], capture_output=True, text=True, timeout=60, env=env or _environment()
+        [*LINEAGE, *args], capture_output=True, text=True, timeout=60, env=env or environment()
     )
 
 
@@ -145,7 +106,7 @@ def test_the_address_rules() -> None:
 
 def test_tokens_never_reach_the_log(tmp_path: Path) -> None:
     wrong = "wrong-token-that-must-not-be-logged"
-    env = {**_environment(), "LINEAGE_TOKENS": f"ro:{RO_TOKEN},rw:{RW_TOKEN}"}
+    env = {**environment(), "LINEAGE_TOKENS": f"ro:{RO_TOKEN},rw:{RW_TOKEN}"}
     mutation = """mutation {
         recordRun(input: {run: {uid: "r", name: "n"}, outputs: [{uid: "dataset:x@1"}]}) { run { uid } }
     }"""
@@ -158,11 +119,6 @@ def test_tokens_never_reach_the_log(tmp_path: Path) -> None:
     assert "POST /graphql" in log and "serving the ladybug store (bearer tokens required)" in log
     for secret in (RO_TOKEN, RW_TOKEN, wrong):
         assert secret not in log
-
-
-def _environment() -> dict[str, str]:
-    """This process's environment without LINEAGE_* settings, so each test says what it configures."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("LINEAGE_")}
 
 
 @pytest.mark.neo4j

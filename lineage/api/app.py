@@ -42,10 +42,11 @@ from lineage.api.reconnect import ReconnectingStore
 from lineage.api.schema import build_schema
 from lineage.api.settings import Settings
 from lineage.api.throttle import FailureLimit
+from lineage.api.transfer import get_export, post_import
 from lineage.api.view import GraphQLView
 from lineage.errors import StoreUnavailable
 from lineage.store.base import LineageStore
-from lineage.store.registry import open_store
+from lineage.store.registry import open_store, redacted
 from lineage.viz.routes import routes as html_routes
 
 log = logging.getLogger("lineage.api")
@@ -70,9 +71,11 @@ def create_app(settings: Settings | None = None, *, store: LineageStore | None =
         auth = "bearer tokens required" if settings.tokens else "no auth"
         problem = await probe.check(wait=settings.connect_timeout)
         if problem is None:
-            log.info("serving the %s store (%s)", served.backend, auth)
+            log.info("serving the %s store (%s): %s", served.backend, auth, redacted(served.url))
         else:
-            log.warning("the store is unavailable, serving 503 until it is back: %s", problem)
+            log.warning(
+                "the store %s is unavailable, serving 503 until it is back: %s", redacted(served.url), problem
+            )
         yield
         probe.close()
         if store is None:
@@ -83,6 +86,8 @@ def create_app(settings: Settings | None = None, *, store: LineageStore | None =
             Route("/graphql", GraphQLView(build_schema(settings), settings=settings, metrics=metrics)),
             Route("/api/v1/lineage", post_lineage, methods=["POST"]),
             Route("/api/v1/predictions", post_predictions, methods=["POST"]),
+            Route("/api/v1/export", get_export, methods=["GET"]),
+            Route("/api/v1/import", post_import, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/metrics", metrics.render, methods=["GET"]),
             *login_routes,

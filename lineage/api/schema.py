@@ -24,6 +24,7 @@ from strawberry.extensions import (
 )
 from strawberry.printer import print_schema
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 from strawberry.utils.logging import StrawberryLogger
 
@@ -34,6 +35,7 @@ from lineage.api.mutations import Mutation
 from lineage.api.queries import Query
 from lineage.api.scalars import SCALARS
 from lineage.api.settings import Settings
+from lineage.api.store_queries import StoreQuery
 
 
 class LineageSchema(strawberry.Schema):
@@ -64,7 +66,7 @@ def build_schema(settings: Settings) -> LineageSchema:
         OperationMetrics,
     )
     return LineageSchema(
-        query=Query,
+        query=merge_types("Query", (Query, StoreQuery)),
         mutation=Mutation,
         extensions=list(extensions),
         execution_context_class=PlainFieldsExecutor,

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import copy
 import ipaddress
+import logging
 import os
+import socket
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,9 +24,13 @@ from lineage.api.auth import TokenSet
 from lineage.api.hosts import WILDCARD_ADDRESSES, checked_hosts
 from lineage.api.reconnect import backend_of
 from lineage.errors import InvalidInput
+from lineage.held import ServerRecord, holding_server, record_path, release
 from lineage.store.registry import open_store
 
 APP_FACTORY = "lineage.api.app:app_from_env"
+log = logging.getLogger("lineage.api")
+STARTUP_FAILURE = 3
+"""uvicorn's exit status when the server could not start."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,6 +61,12 @@ def check(options: ServeOptions) -> TokenSet | None:
         raise InvalidInput(
             f"--workers {options.workers} needs a shared store: one process owns an embedded LadybugDB "
             "directory, so serve it with one worker, or use Neo4j (bolt://...) for several"
+        )
+    held = holding_server(options.store_url)
+    if held is not None:
+        raise InvalidInput(
+            f"the store at {options.store_url} is already served by {held.url} (pid {held.pid}): "
+            "use that server, or stop it first"
         )
     tokens = TokenSet.configured(os.environ.get("LINEAGE_TOKENS", ""), options.tokens_file)
     if tokens is None and not options.no_auth and not is_loopback(options.host):
@@ -94,15 +107,56 @@ def serve(options: ServeOptions) -> None:
     os.environ["LINEAGE_QUERY_TIMEOUT"] = str(options.query_timeout)
     if options.tokens_file is not None:
         os.environ["LINEAGE_TOKENS_FILE"] = str(options.tokens_file)
-    uvicorn.run(
-        APP_FACTORY,
-        factory=True,
-        host=options.host,
-        port=options.port,
-        workers=options.workers,
-        log_level="info",
-        log_config=_log_config(),
-    )
+    settings: dict[str, Any] = {
+        "factory": True,
+        "host": options.host,
+        "port": options.port,
+        "log_level": "info",
+        "log_config": _log_config(),
+    }
+    if options.workers > 1:
+        uvicorn.run(APP_FACTORY, workers=options.workers, **settings)
+        return
+    server = _HoldingServer(uvicorn.Config(APP_FACTORY, **settings), store_url=options.store_url)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        release(options.store_url)
+    if not server.started:
+        sys.exit(STARTUP_FAILURE)
+
+
+class _HoldingServer(uvicorn.Server):
+    """uvicorn's server that, once it listens on an embedded store, leaves the record by which the
+    ``lineage`` command finds it (``lineage.held``), and removes it as it stops."""
+
+    def __init__(self, config: uvicorn.Config, *, store_url: str) -> None:
+        super().__init__(config)
+        self.store_url = store_url
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        path = record_path(self.store_url)
+        if not self.started or path is None:
+            return
+        url = _url_of(self.servers[0].sockets[0].getsockname())
+        ServerRecord(url=url, pid=os.getpid()).write(path)
+        log.info("lineage commands on this store go through %s (record: %s)", url, path)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        # Here, not only after run(): uvicorn ends the process by re-raising the signal that stopped it.
+        release(self.store_url)
+        await super().shutdown(sockets)
+
+
+def _url_of(address: tuple[Any, ...]) -> str:
+    """The URL a client on this machine reaches a listening address by."""
+    host, port = address[0], address[1]
+    if host in WILDCARD_ADDRESSES:
+        host = "127.0.0.1" if ":" not in host else "::1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def _log_config() -> dict[str, Any]:

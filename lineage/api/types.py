@@ -210,6 +210,11 @@ class Subgraph:
     edges: list[LineageEdge]
     truncated: bool = strawberry.field(description="The depth bound cut the traversal off.")
 
+    @strawberry.field(description="How many hops from the root each of `nodes` lies, in their order.")
+    @staticmethod
+    def depths(parent: strawberry.Parent[model.Subgraph]) -> list[int]:
+        return [parent.depths[n.uid] for n in parent.nodes]
+
     @staticmethod
     def from_model(graph: model.Subgraph) -> Subgraph:
         """The answer for ``graph``: the graph itself, its nodes and edges as they are."""

@@ -313,5 +313,11 @@ def _translate(exc: Neo4jError, *, user_query: bool = False) -> Exception:
 
 
 def _first_line(exc: BaseException) -> str:
+    """The message's first line, and the lines after it while a line ends in a colon: the driver's
+    connection errors say "Couldn't connect to host:" and give the reason on the next line."""
     text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    return text.strip().splitlines()[0]
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    taken = lines[:1]
+    while taken[-1].endswith(":") and len(taken) < len(lines):
+        taken.append(lines[len(taken)])
+    return " ".join(taken)

@@ -44,12 +44,12 @@ def open_store(url: str | None = None, *, timeouts: Timeouts | None = None) -> L
     if parts.scheme == "ladybug":
         from lineage.store.ladybug import LadybugStore
 
-        location = unquote(parts.netloc + parts.path)
-        if not location:
+        path = embedded_path(url)
+        if path is None:
             raise StoreUnavailable(
                 f"store URL {redacted(url)!r} names no directory: use ladybug:///path/to/dir"
             )
-        return LadybugStore(path=Path(location).expanduser(), query_timeout=timeouts.query)
+        return LadybugStore(path=path, query_timeout=timeouts.query)
     if parts.scheme in NEO4J_SCHEMES:
         from lineage.store.neo4j import Neo4jStore
 
@@ -61,6 +61,16 @@ def open_store(url: str | None = None, *, timeouts: Timeouts | None = None) -> L
         return Neo4jStore(uri=address, user=user, password=password, database=database, timeouts=timeouts)
     schemes = ", ".join(("ladybug", *NEO4J_SCHEMES))
     raise StoreUnavailable(f"unknown store URL {redacted(url)!r}: the scheme must be one of {schemes}")
+
+
+def embedded_path(url: str) -> Path | None:
+    """The directory of an embedded store's URL; None for another backend's URL or one without a path."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    location = unquote(parts.netloc + parts.path)
+    return Path(location).expanduser() if parts.scheme == "ladybug" and location else None
 
 
 def redacted(url: str) -> str:

@@ -1,0 +1,99 @@
+"""Questions about the store as a whole, and by name: its counts, the versions of a name, and one
+read-only Cypher query. What the ``lineage`` command asks of a store a server holds, asked over the API.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import strawberry
+from starlette.concurrency import run_in_threadpool
+
+from lineage.api.scalars import JSON, NodeKind
+from lineage.api.types import Info, LineageNode, Run
+from lineage.errors import InvalidInput
+from lineage.store.base import MAX_PAGE
+
+
+@strawberry.type(description="How many node versions of one kind the store holds.")
+class KindCount:
+    kind: NodeKind
+    count: int
+
+
+@strawberry.type(description="What the store holds: node versions per kind, runs and DERIVED_FROM edges.")
+class StoreStats:
+    nodes: list[KindCount] = strawberry.field(description="Every kind, zero or not.")
+    runs: int
+    edges: int
+
+
+@strawberry.type(description="The answer of a read-only Cypher query.")
+class CypherResult:
+    columns: list[str]
+    rows: JSON = strawberry.field(description="A list of objects, one per row, keyed by column.")
+    truncated: bool = strawberry.field(description="The row limit cut the answer off.")
+
+
+@strawberry.type
+class StoreQuery:
+    @strawberry.field(description="Counts of node versions per kind, runs and edges.")
+    async def stats(self, info: Info) -> StoreStats:
+        counts = await run_in_threadpool(info.context.store.stats)
+        kinds = [KindCount(kind=kind, count=counts[kind.value]) for kind in NodeKind]
+        return StoreStats(nodes=kinds, runs=counts["runs"], edges=counts["edges"])
+
+    @strawberry.field(
+        description=f"The stored nodes among uids (at most {MAX_PAGE}), in their order; "
+        "unknown uids are left out."
+    )
+    async def nodes_by_uid(self, info: Info, uids: list[strawberry.ID]) -> list[LineageNode]:
+        _check_count(uids)
+        found = await info.context.loaders.node.load_many(uids)
+        return LineageNode.from_models(n for n in found if n is not None)
+
+    @strawberry.field(
+        description=f"The stored runs among uids (at most {MAX_PAGE}), in their order; "
+        "unknown uids are left out."
+    )
+    async def runs_by_uid(self, info: Info, uids: list[strawberry.ID]) -> list[Run]:
+        _check_count(uids)
+        found = await info.context.loaders.run.load_many(uids)
+        return [Run.from_model(r) for r in found if r is not None]
+
+    @strawberry.field(description="Every version of a name, oldest recorded first (empty when none).")
+    async def versions(self, info: Info, kind: NodeKind, name: str) -> list[LineageNode]:
+        return LineageNode.from_models(await info.context.loaders.versions.load((kind, name)))
+
+    @strawberry.field(
+        description="One Cypher statement that only reads the store; the engine refuses anything more. "
+        "The timeout is at most the server's query timeout."
+    )
+    async def cypher(
+        self,
+        info: Info,
+        query: str,
+        params: JSON | None = None,
+        limit: int = 1000,
+        timeout: float | None = None,
+    ) -> CypherResult:
+        ceiling = info.context.settings.query_timeout
+        if params is not None and not isinstance(params, dict):
+            raise InvalidInput("params must be a JSON object")
+        seconds = ceiling if timeout is None else min(timeout, ceiling)
+        store = info.context.store
+        result = await run_in_threadpool(
+            lambda: store.cypher(query, params or {}, limit=limit, timeout=seconds)
+        )
+        return CypherResult(columns=result.columns, rows=_as_json(result.rows), truncated=result.truncated)
+
+
+def _check_count(uids: list[strawberry.ID]) -> None:
+    if len(uids) > MAX_PAGE:
+        raise InvalidInput(f"{len(uids)} uids in one call: at most {MAX_PAGE}")
+
+
+def _as_json(rows: Any) -> Any:
+    """The rows with every value JSON can't carry as its text, as ``lineage cypher`` prints it locally."""
+    return json.loads(json.dumps(rows, default=str))

@@ -1,0 +1,401 @@
+"""A store reached through a running lineage server: the ``lineage`` command's store when a server holds
+the embedded store, or when ``--server``/``LINEAGE_URL`` names one.
+
+It answers the public read and write methods of ``LineageStore`` that the command and the domain
+functions (audit, impact, the graph pages) call, each with one GraphQL operation or route of the server,
+and maps the answers back to the model's own objects, so the code that renders them prints the same
+thing whether the store is local or remote. Reads go through GraphQL; writes (``write``, hence the demo
+and ``lineage import``) through ``POST /api/v1/import`` in chunks under the server's body limit, each
+chunk one transaction; the export through ``GET /api/v1/export``. The server's errors arrive as this
+package's errors (``lineage.remote``).
+
+One method per store method: a command that needs another one adds it here, beside the others.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+from lineage.errors import InvalidInput
+from lineage.jsonl import HEADER, encode_record
+from lineage.model import (
+    Batch,
+    Edge,
+    Node,
+    NodeKind,
+    NodePage,
+    Prediction,
+    Run,
+    RunStatus,
+    Subgraph,
+    WriteResult,
+)
+from lineage.remote import Server
+from lineage.store.base import MAX_PAGE, RawResult
+
+ProgressFn = Callable[[int, int], None]
+
+NODE = (
+    "uid kind name version checksum recordedAt createdAt owner source description metadata inputDigest output"
+)
+RUN = (
+    "uid name codeVersion codeDirty parameters environment startedAt endedAt status user parentUid "
+    "recordedAt inputUids outputUids"
+)
+ALIASES = 10
+"""Names per ``versions`` document: the server refuses more than 15 aliases in one."""
+IMPORT_BYTES = 4_000_000
+"""The most bytes of records in one import request: under the server's 5 MB body limit."""
+PREDICTIONS = 10_000
+"""The most predictions in one ``recordPredictions`` call (the server's default limit)."""
+
+
+class RemoteStore:
+    """The store a lineage server holds, through its API. ``url`` is what messages call it."""
+
+    backend = "server"
+
+    def __init__(self, server: Server, *, url: str | None = None) -> None:
+        self.server = server
+        self.url = url or server.url
+
+    def close(self) -> None:
+        self.server.close()
+
+    def __enter__(self) -> RemoteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def ping(self) -> None:
+        self.server.graphql("{ __typename }")
+
+    # --- nodes ----------------------------------------------------------------------------------------
+
+    def get_node(self, uid: str) -> Node | None:
+        answer = self.server.graphql(f"query($uid: ID!) {{ node(uid: $uid) {{ {NODE} }} }}", {"uid": uid})
+        return None if answer["node"] is None else node_of(answer["node"])
+
+    def get_nodes(self, uids: Iterable[str]) -> dict[str, Node]:
+        query = f"query($uids: [ID!]!) {{ nodesByUid(uids: $uids) {{ {NODE} }} }}"
+        return {
+            found.uid: found
+            for chunk in _chunks(uids)
+            for found in map(node_of, self.server.graphql(query, {"uids": chunk})["nodesByUid"])
+        }
+
+    def list_nodes(
+        self,
+        *,
+        kind: NodeKind | None = None,
+        search: str | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> NodePage:
+        query = (
+            "query($kind: NodeKind, $search: String, $first: Int!, $after: String) {"
+            " nodes(kind: $kind, search: $search, first: $first, after: $after) {"
+            f" totalCount edges {{ node {{ {NODE} }} }} pageInfo {{ hasNextPage endCursor }} }} }}"
+        )
+        variables = {"kind": _kind(kind), "search": search, "first": first, "after": after}
+        page = self.server.graphql(query, variables)["nodes"]
+        return NodePage(
+            nodes=tuple(node_of(edge["node"]) for edge in page["edges"]),
+            total=page["totalCount"],
+            has_next=page["pageInfo"]["hasNextPage"],
+            end_cursor=page["pageInfo"]["endCursor"],
+        )
+
+    def versions(self, kind: NodeKind, name: str) -> list[Node]:
+        return self.versions_of([(NodeKind(kind), name)]).get((NodeKind(kind), name), [])
+
+    def versions_of(self, names: Iterable[tuple[NodeKind, str]]) -> dict[tuple[NodeKind, str], list[Node]]:
+        wanted = list(dict.fromkeys((NodeKind(kind), name) for kind, name in names))
+        found: dict[tuple[NodeKind, str], list[Node]] = {}
+        for start in range(0, len(wanted), ALIASES):
+            chunk = wanted[start : start + ALIASES]
+            fields = " ".join(
+                f"v{i}: versions(kind: $k{i}, name: $n{i}) {{ {NODE} }}" for i in range(len(chunk))
+            )
+            declared = ", ".join(f"$k{i}: NodeKind!, $n{i}: String!" for i in range(len(chunk)))
+            variables = {f"k{i}": _kind(k) for i, (k, _) in enumerate(chunk)}
+            variables |= {f"n{i}": n for i, (_, n) in enumerate(chunk)}
+            answer = self.server.graphql(f"query({declared}) {{ {fields} }}", variables)
+            for i, key in enumerate(chunk):
+                if answer[f"v{i}"]:
+                    found[key] = [node_of(n) for n in answer[f"v{i}"]]
+        return found
+
+    # --- runs -----------------------------------------------------------------------------------------
+
+    def get_run(self, uid: str) -> Run | None:
+        return self.get_runs([uid]).get(uid)
+
+    def get_runs(self, uids: Iterable[str]) -> dict[str, Run]:
+        query = f"query($uids: [ID!]!) {{ runsByUid(uids: $uids) {{ {RUN} }} }}"
+        return {
+            run.uid: run
+            for chunk in _chunks(uids)
+            for run in map(run_of, self.server.graphql(query, {"uids": chunk})["runsByUid"])
+        }
+
+    def produced_by(self, uids: Iterable[str]) -> dict[str, str]:
+        return {uid: run.uid for uid, run in self.producing_runs(uids).items()}
+
+    def producing_runs(self, uids: Iterable[str]) -> dict[str, Run]:
+        query = f"query($uids: [ID!]!) {{ nodesByUid(uids: $uids) {{ uid producedBy {{ {RUN} }} }} }}"
+        return {
+            node["uid"]: run_of(node["producedBy"])
+            for chunk in _chunks(uids)
+            for node in self.server.graphql(query, {"uids": chunk})["nodesByUid"]
+            if node["producedBy"] is not None
+        }
+
+    def recent_runs(self, limit: int = 20) -> list[Run]:
+        answer = self.server.graphql(
+            f"query($limit: Int!) {{ recentRuns(limit: $limit) {{ {RUN} }} }}", {"limit": limit}
+        )
+        return [run_of(r) for r in answer["recentRuns"]]
+
+    # --- traversal ------------------------------------------------------------------------------------
+
+    def upstream(
+        self,
+        uid: str,
+        *,
+        depth: int = 10,
+        kinds: Iterable[NodeKind] | None = None,
+        as_of: str | None = None,
+        limit: int | None = None,
+    ) -> Subgraph:
+        return self._traverse("upstream", uid, depth, kinds, as_of, limit)
+
+    def downstream(
+        self,
+        uid: str,
+        *,
+        depth: int = 10,
+        kinds: Iterable[NodeKind] | None = None,
+        as_of: str | None = None,
+        limit: int | None = None,
+    ) -> Subgraph:
+        return self._traverse("downstream", uid, depth, kinds, as_of, limit)
+
+    def _traverse(
+        self,
+        direction: str,
+        uid: str,
+        depth: int,
+        kinds: Iterable[NodeKind] | None,
+        as_of: str | None,
+        limit: int | None,
+    ) -> Subgraph:
+        query = (
+            "query($uid: ID!, $depth: Int!, $kinds: [NodeKind!], $asOf: DateTime, $first: Int) {"
+            f" {direction}(uid: $uid, depth: $depth, kinds: $kinds, asOf: $asOf, first: $first) {{"
+            f" nodes {{ {NODE} }} edges {{ source target run recordedAt }} depths truncated }} }}"
+        )
+        variables = {
+            "uid": uid,
+            "depth": depth,
+            "kinds": [_kind(k) for k in kinds] if kinds else None,
+            "asOf": as_of,
+            "first": limit,
+        }
+        graph = self.server.graphql(query, variables)[direction]
+        nodes = tuple(node_of(n) for n in graph["nodes"])
+        return Subgraph(
+            root=nodes[0],
+            nodes=nodes,
+            edges=tuple(
+                Edge.stored(source=e["source"], target=e["target"], run=e["run"], recorded_at=e["recordedAt"])
+                for e in graph["edges"]
+            ),
+            depths={n.uid: d for n, d in zip(nodes, graph["depths"], strict=True)},
+            truncated=graph["truncated"],
+        )
+
+    def path(self, source: str, target: str) -> list[Node] | None:
+        query = f"query($a: ID!, $b: ID!) {{ path(fromUid: $a, toUid: $b) {{ {NODE} }} }}"
+        found = self.server.graphql(query, {"a": source, "b": target})["path"]
+        return None if found is None else [node_of(n) for n in found]
+
+    # --- the store as a whole -------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, int]:
+        answer = self.server.graphql("{ stats { nodes { kind count } runs edges } }")["stats"]
+        counts = {NodeKind[k["kind"]].value: k["count"] for k in answer["nodes"]}
+        return {**counts, "runs": answer["runs"], "edges": answer["edges"]}
+
+    def cypher(
+        self, text: str, params: Mapping[str, Any] | None = None, *, limit: int = 1000, timeout: float = 10.0
+    ) -> RawResult:
+        query = (
+            "query($q: String!, $params: JSON, $limit: Int!, $timeout: Float) {"
+            " cypher(query: $q, params: $params, limit: $limit, timeout: $timeout)"
+            " { columns rows truncated } }"
+        )
+        variables = {"q": text, "params": dict(params or {}), "limit": limit, "timeout": timeout}
+        answer = self.server.graphql(query, variables)["cypher"]
+        return RawResult(columns=answer["columns"], rows=answer["rows"], truncated=answer["truncated"])
+
+    def export_records(self) -> Iterator[dict[str, Any]]:
+        for line in self.server.get_lines("/api/v1/export"):
+            if line.strip():
+                record = json.loads(line)
+                if record["type"] != "header":
+                    yield record
+
+    # --- writing --------------------------------------------------------------------------------------
+
+    def write(self, batch: Batch, *, progress: ProgressFn | None = None) -> WriteResult:
+        """The batch through the server's import, a chunk (one transaction) per request: nodes, then
+        runs, then edges, so each chunk finds what it links to already stored."""
+        lines = [encode_record(r) for r in batch_records(batch)]
+        total = WriteResult()
+        done = 0
+        header = encode_record(HEADER)
+        for chunk in _import_chunks(lines, IMPORT_BYTES - len(header)):
+            answer = self.server.post_text("/api/v1/import", header + "".join(chunk), "application/x-ndjson")
+            total = _added(total, answer)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, len(lines))
+        return total
+
+    def record_predictions(
+        self, model_uid: str, predictions: Iterable[Prediction], *, run: Run | None = None
+    ) -> WriteResult:
+        query = (
+            "mutation($input: RecordPredictionsInput!) { recordPredictions(input: $input) {"
+            " written { createdNodes createdEdges unchanged } } }"
+        )
+        given = [_prediction_input(p) for p in predictions]
+        total = WriteResult()
+        for start in range(0, len(given), PREDICTIONS):
+            variables = {
+                "input": {
+                    "modelUid": model_uid,
+                    "predictions": given[start : start + PREDICTIONS],
+                    "run": None if run is None else _run_input(run),
+                }
+            }
+            written = self.server.graphql(query, variables)["recordPredictions"]["written"]
+            total = _added(total, written)
+        return total
+
+
+def node_of(answer: Mapping[str, Any]) -> Node:
+    """A node from its GraphQL answer."""
+    return Node(
+        kind=NodeKind[answer["kind"]],
+        name=answer["name"],
+        version=answer["version"],
+        checksum=answer["checksum"],
+        created_at=answer["createdAt"],
+        recorded_at=answer["recordedAt"],
+        owner=answer["owner"],
+        source=answer["source"],
+        description=answer["description"],
+        metadata=answer["metadata"] or {},
+        input_digest=answer["inputDigest"],
+        output=answer["output"],
+    )
+
+
+def run_of(answer: Mapping[str, Any]) -> Run:
+    """A run from its GraphQL answer (its facet times are not part of the API)."""
+    return Run(
+        uid=answer["uid"],
+        name=answer["name"],
+        code_version=answer["codeVersion"],
+        code_dirty=answer["codeDirty"],
+        parameters=answer["parameters"] or {},
+        environment=answer["environment"] or {},
+        started_at=answer["startedAt"],
+        ended_at=answer["endedAt"],
+        status=None if answer["status"] is None else RunStatus[answer["status"]],
+        user=answer["user"],
+        parent=answer["parentUid"],
+        recorded_at=answer["recordedAt"],
+        inputs=tuple(answer["inputUids"]),
+        outputs=tuple(answer["outputUids"]),
+    )
+
+
+def batch_records(batch: Batch) -> Iterator[dict[str, Any]]:
+    """A batch as export records (the import's input): nodes, runs with their links, edges."""
+    for node in batch.nodes:
+        yield {"type": "node", **node.to_record()}
+    for run in batch.runs:
+        yield {"type": "run", **run.to_record(), "inputs": list(run.inputs), "outputs": list(run.outputs)}
+    for edge in batch.edges:
+        yield {"type": "edge", **edge.to_record()}
+
+
+def _import_chunks(lines: list[str], limit: int) -> Iterator[list[str]]:
+    """The lines in runs of at most ``limit`` bytes."""
+    chunk: list[str] = []
+    size = 0
+    for line in lines:
+        length = len(line.encode())
+        if length > limit:
+            raise InvalidInput(f"a record of {length} bytes is larger than one request may carry")
+        if chunk and size + length > limit:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(line)
+        size += length
+    if chunk:
+        yield chunk
+
+
+def _added(total: WriteResult, answer: Mapping[str, int]) -> WriteResult:
+    return WriteResult(
+        created_nodes=total.created_nodes + answer["createdNodes"],
+        created_edges=total.created_edges + answer["createdEdges"],
+        runs_written=total.runs_written + answer.get("runsWritten", 0),
+        unchanged=total.unchanged + answer["unchanged"],
+    )
+
+
+def _prediction_input(prediction: Prediction) -> dict[str, Any]:
+    return {
+        "name": prediction.name,
+        "version": prediction.version,
+        "inputDigest": prediction.input_digest,
+        "output": prediction.output,
+        "features": list(prediction.features),
+        "parents": list(prediction.parents),
+        "createdAt": prediction.created_at,
+        "metadata": dict(prediction.metadata),
+    }
+
+
+def _run_input(run: Run) -> dict[str, Any]:
+    return {
+        "uid": run.uid,
+        "name": run.name,
+        "codeVersion": run.code_version,
+        "codeDirty": run.code_dirty,
+        "parameters": dict(run.parameters),
+        "environment": dict(run.environment),
+        "startedAt": run.started_at,
+        "endedAt": run.ended_at,
+        "status": None if run.status is None else run.status.name,
+        "user": run.user,
+        "parent": run.parent,
+    }
+
+
+def _kind(kind: NodeKind | str | None) -> str | None:
+    return None if kind is None else NodeKind(kind).name
+
+
+def _chunks(uids: Iterable[str]) -> Iterator[list[str]]:
+    unique = list(dict.fromkeys(uids))
+    for start in range(0, len(unique), MAX_PAGE):
+        yield unique[start : start + MAX_PAGE]
