@@ -18,7 +18,8 @@ from lineage.errors import InvalidInput
 from lineage.model import RunStatus
 from lineage.sdk.client import Client
 from lineage.store.base import LineageStore
-from tests.api_support import RW_TOKEN, TOKENS, serving
+from lineage.remote import Server
+from tests.api_support import RW_TOKEN, TOKENS, lineage_serve, serving
 
 
 @pytest.fixture(params=["local", "http"])
@@ -191,3 +192,18 @@ def test_connect_follows_the_environment(
             with remote.run("through_the_server") as over_http:
                 over_http.output("dataset", "d", version="2")
         assert client.store.get_run(over_http.uid) is not None
+
+
+def test_a_store_held_by_a_running_server_is_written_through_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store_url = f"ladybug://{tmp_path / 'graph'}"
+    monkeypatch.delenv("LINEAGE_URL", raising=False)
+    with lineage_serve("serve", "--store", store_url) as (url, _):
+        with lineage.connect(store=store_url) as client:
+            assert client.store is None  # the server holds the directory's lock: it goes over HTTP
+            with client.run("while_served") as run:
+                run.output("dataset", "d", version="1")
+        with Server(url) as server:
+            answer = server.graphql("query($u: ID!) { run(uid: $u) { name outputs { uid } } }", {"u": run.uid})
+    assert answer["run"]["outputs"] == [{"uid": "dataset:d@1"}]

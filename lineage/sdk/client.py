@@ -7,10 +7,12 @@ Chosen in this order: ``url`` (and ``token``) or ``store`` when given; else ``LI
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any, Literal, ParamSpec, Protocol, TypeVar, overload
 
+from lineage.held import holding_server
 from lineage.model import Prediction
 from lineage.remote import Server, from_environment
 from lineage.sdk.local import StoreTarget
@@ -18,7 +20,7 @@ from lineage.sdk.logger import PredictionLogger
 from lineage.sdk.run import Run, RunTarget
 from lineage.sdk.server import ServerTarget
 from lineage.store.base import LineageStore
-from lineage.store.registry import open_store
+from lineage.store.registry import default_url, open_store
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -122,6 +124,7 @@ def connect(
     """A client on the server at ``url`` (with ``token``), or on ``store`` (a URL such as
     ``ladybug:///dir`` or ``bolt://host:7687``, or an open store, which stays the caller's to close);
     with neither, on ``LINEAGE_URL``/``LINEAGE_TOKEN``, else ``LINEAGE_STORE``, else the default store.
+    An embedded store that a running ``lineage serve`` holds is reached through that server.
     ``namespace`` is the OpenLineage job namespace of the runs (kept in their environment)."""
     if url is not None and store is not None:
         raise ValueError("connect to a server (url) or a store, not both")
@@ -129,10 +132,19 @@ def connect(
     if isinstance(store, LineageStore):
         target = StoreTarget(store, owned=False)
     elif store is not None:
-        target = StoreTarget(open_store(store), owned=True)
+        target = _store_target(store)
     elif url is not None:
         target = ServerTarget(Server(url, token))
     else:
         server = from_environment()
-        target = ServerTarget(server) if server else StoreTarget(open_store(), owned=True)
+        target = ServerTarget(server) if server else _store_target(default_url())
     return Client(target, namespace=namespace)
+
+
+def _store_target(url: str) -> Target:
+    """The store at ``url``, or, while a ``lineage serve`` holds that embedded store, that server (as
+    the CLI does: the store's lock admits one process)."""
+    held = holding_server(url)
+    if held is not None:
+        return ServerTarget(Server(held.url, os.environ.get("LINEAGE_TOKEN") or None))
+    return StoreTarget(open_store(url), owned=True)
