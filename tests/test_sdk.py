@@ -16,9 +16,9 @@ from lineage.api.settings import Settings
 from lineage.checksum import checksum
 from lineage.errors import InvalidInput
 from lineage.model import RunStatus
+from lineage.remote import Server
 from lineage.sdk.client import Client
 from lineage.store.base import LineageStore
-from lineage.remote import Server
 from tests.api_support import RW_TOKEN, TOKENS, lineage_serve, serving
 
 
@@ -205,5 +205,5 @@ def test_a_store_held_by_a_running_server_is_written_through_it(
             with client.run("while_served") as run:
                 run.output("dataset", "d", version="1")
         with Server(url) as server:
-            answer = server.graphql("query($u: ID!) { run(uid: $u) { name outputs { uid } } }", {"u": run.uid})
+            answer = server.graphql("query($u: ID!) { run(uid: $u) { outputs { uid } } }", {"u": run.uid})
     assert answer["run"]["outputs"] == [{"uid": "dataset:d@1"}]
