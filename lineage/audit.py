@@ -97,7 +97,7 @@ def audit(store: LineageStore, uid: str) -> PredictionAudit:
         chained=chained,
         models=models,
         skew=tuple(_skew(graph, parents, made_by, models)),
-        gaps=tuple(_gaps(graph, produced_by.values())),
+        gaps=tuple(reproduction_gaps(graph, produced_by.values())),
     )
 
 
@@ -170,8 +170,9 @@ def _skew(
                 )
 
 
-def _gaps(graph: Subgraph, runs: Iterable[Run]) -> Iterable[str]:
-    """What stands between this prediction and a reproduction of it."""
+def reproduction_gaps(graph: Subgraph, runs: Iterable[Run]) -> Iterable[str]:
+    """What stands between the root of an upstream ``graph`` and a reproduction of it, given the runs
+    that produced its nodes (shared with ``lineage.reproduce``)."""
     if graph.truncated:
         yield f"its history is deeper than {MAX_DEPTH} hops: what lies beyond was not checked"
     for node in graph.nodes:
