@@ -82,16 +82,21 @@ def stale(
     )
 
 
-def stale_among(store: LineageStore, nodes: Sequence[Node]) -> dict[str, StaleNode]:
-    """The stale ones among ``nodes`` (predictions are skipped: see ``stale``), by uid, in order."""
+def stale_among(
+    store: LineageStore, nodes: Sequence[Node], *, as_of: str | None = None
+) -> dict[str, StaleNode]:
+    """The stale ones among ``nodes`` (predictions are skipped: see ``stale``), by uid, in order; with
+    ``as_of``, as they stood then."""
     upstream = {
         n.uid: [
-            u for u in store.upstream(n.uid, depth=MAX_DEPTH).nodes[1:] if u.kind is not NodeKind.PREDICTION
+            u
+            for u in store.upstream(n.uid, depth=MAX_DEPTH, as_of=as_of).nodes[1:]
+            if u.kind is not NodeKind.PREDICTION
         ]
         for n in nodes
         if n.kind is not NodeKind.PREDICTION
     }
-    newer = newer_versions(store, (u for used in upstream.values() for u in used))
+    newer = newer_versions(store, (u for used in upstream.values() for u in used), as_of=as_of)
     by_uid = {n.uid: n for n in nodes}
     return {
         uid: StaleNode(node=by_uid[uid], superseded=tuple(newer[u.uid] for u in used if u.uid in newer))
@@ -100,11 +105,13 @@ def stale_among(store: LineageStore, nodes: Sequence[Node]) -> dict[str, StaleNo
     }
 
 
-def newer_versions(store: LineageStore, nodes: Iterable[Node]) -> dict[str, Supersession]:
-    """For each of ``nodes`` that a newer version of its name has replaced: what replaced it, and when.
-    One keyed look-up of every name's versions (oldest recorded first)."""
+def newer_versions(
+    store: LineageStore, nodes: Iterable[Node], *, as_of: str | None = None
+) -> dict[str, Supersession]:
+    """For each of ``nodes`` that a newer version of its name has replaced (by ``as_of``, when given):
+    what replaced it, and when. One keyed look-up of every name's versions (oldest recorded first)."""
     wanted = {n.uid: n for n in nodes}
-    history = store.versions_of({(n.kind, n.name) for n in wanted.values()})
+    history = store.versions_of({(n.kind, n.name) for n in wanted.values()}, as_of=as_of)
     return {
         uid: found
         for uid, node in wanted.items()

@@ -52,7 +52,10 @@ class Query:
         found = await info.context.loaders.node.load(uid)
         return None if found is None else LineageNode.from_model(found)
 
-    @strawberry.field(description="Nodes in uid order, filtered by kind and a substring of name or uid.")
+    @strawberry.field(
+        description="Nodes in uid order, filtered by kind, a substring of name or uid, and (asOf) the "
+        "time they were recorded by."
+    )
     async def nodes(
         self,
         info: Info,
@@ -60,10 +63,11 @@ class Query:
         search: str | None = None,
         first: int = DEFAULT_PAGE,
         after: str | None = None,
+        as_of: DateTime | None = None,
     ) -> NodeConnection:
         store = info.context.store
         page = await run_in_threadpool(
-            lambda: store.list_nodes(kind=kind, search=search, first=first, after=after)
+            lambda: store.list_nodes(kind=kind, search=search, first=first, after=after, as_of=as_of)
         )
         return NodeConnection.from_model(page)
 
@@ -84,12 +88,14 @@ class Query:
         return None if nodes is None else [LineageNode.from_model(n) for n in nodes]
 
     @strawberry.field(description="What a change to uid affects: everything downstream, grouped by kind.")
-    async def impact(self, info: Info, uid: strawberry.ID, depth: int = DEFAULT_DEPTH) -> ImpactReport:
+    async def impact(
+        self, info: Info, uid: strawberry.ID, depth: int = DEFAULT_DEPTH, as_of: DateTime | None = None
+    ) -> ImpactReport:
         context = info.context
         context.check_depth(depth)
         parse_uid(uid)
         context.count_traversal()
-        report = await run_in_threadpool(lambda: domain.impact(context.store, uid, depth=depth))
+        report = await run_in_threadpool(lambda: domain.impact(context.store, uid, depth=depth, as_of=as_of))
         return ImpactReport.from_model(report)
 
     @strawberry.field(

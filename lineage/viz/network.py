@@ -36,6 +36,7 @@ def build_network(view: GraphView, graph_link: GraphLink, impact_link: GraphLink
             node.uid,
             **_node_options(view, node, latest),
             details=_details(view, node),
+            stale=_stale_text(view, node),
             href=graph_link(node.uid),
             impactHref=impact_link(node.uid),
         )
@@ -198,6 +199,14 @@ def _details(view: GraphView, node: Node) -> list[list[str]]:
         ("depth", _depth_text(view, node)),
     ]
     return [[label, "—" if value in (None, "") else str(value)] for label, value in fields]
+
+
+def _stale_text(view: GraphView, node: Node) -> list[str]:
+    """Why a model version is stale, one line per superseded version in its history (empty: not stale)."""
+    found = view.stale.get(node.uid)
+    if found is None:
+        return []
+    return [f"{s.node.uid} superseded by {s.latest.uid} (since {s.since})" for s in found.superseded]
 
 
 def _depth_text(view: GraphView, node: Node) -> str:

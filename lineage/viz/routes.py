@@ -16,7 +16,7 @@ from lineage.model import NodeKind
 from lineage.viz.browse import render_browse_page, render_error_page
 from lineage.viz.links import Links
 from lineage.viz.page import render_graph_page
-from lineage.viz.query import GraphQuery, parse_kinds
+from lineage.viz.query import GraphQuery, parse_as_of, parse_kinds
 
 # The policy is in a <meta> element too (so a standalone file has it); the header adds what a meta
 # element cannot carry: no framing by other sites.
@@ -45,6 +45,7 @@ def browse(request: Request) -> HTMLResponse:
             search=params.get("search", "").strip(),
             kind=NodeKind(kinds[0]) if kinds else None,
             after=params.get("after") or None,
+            as_of=parse_as_of(params.get("asOf")),
         )
     except LineageError as exc:
         return _error(request, exc, links)

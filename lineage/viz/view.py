@@ -10,11 +10,12 @@ import math
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lineage.errors import InvalidInput
 from lineage.impact import ImpactReport, impact_of
 from lineage.model import Edge, Node, NodeKind, Run
+from lineage.stale import StaleNode, stale_among
 from lineage.store.base import LineageStore
 from lineage.viz.query import GraphQuery
 
@@ -77,10 +78,17 @@ class GraphView:
     matched_more: bool = False
     """Whether the query matches more than ``matched``: the store stopped counting."""
 
+    stale: Mapping[str, StaleNode] = field(default_factory=dict)
+    """The stale model versions among the nearest ``STALE_CHECKED`` drawn, and why (``lineage.stale``)."""
+
     @property
     def was_cut(self) -> bool:
         return self.matched > len(self.nodes)
 
+
+STALE_CHECKED = 25
+"""How many drawn model versions, nearest first, a page checks for staleness: each check is an upstream
+traversal of its own."""
 
 COUNTED = 10
 """How many times the cap a page asks the store for, to say how much it left out."""
@@ -104,9 +112,9 @@ def build_view(store: LineageStore, query: GraphQuery, *, max_nodes: int = DEFAU
     # be linked through it; otherwise "datasets only" would draw a row of unconnected boxes.
     for direction in query.directions:
         traverse = store.upstream if direction == "upstream" else store.downstream
-        graph = traverse(query.uid, depth=query.depth, limit=limit)
+        graph = traverse(query.uid, depth=query.depth, limit=limit, as_of=query.as_of)
         if query.view == "impact" and direction == "downstream":
-            report = impact_of(store, graph)
+            report = impact_of(store, graph, as_of=query.as_of)
         limited = limit is not None and graph.truncated and len(graph.nodes) > limit
         matched_more = matched_more or limited
         truncated = truncated or (graph.truncated and not limited)
@@ -148,6 +156,9 @@ def build_view(store: LineageStore, query: GraphQuery, *, max_nodes: int = DEFAU
         impact=report,
         max_nodes=max_nodes,
         matched_more=matched_more,
+        stale=stale_among(
+            store, [n for n in shown if n.kind is NodeKind.MODEL][:STALE_CHECKED], as_of=query.as_of
+        ),
     )
 
 

@@ -116,6 +116,16 @@
       list.append(element("dt", pair[0]), element("dd", pair[1]));
     });
     var parts = [element("h2", node.id, "node-uid")];
+    if (node.stale && node.stale.length) {
+      var stale = element("div", undefined, "stale-reasons");
+      stale.append(element("span", "stale", "badge stale"), element("span", " trained on superseded versions:"));
+      var reasons = element("ul");
+      node.stale.forEach(function (reason) {
+        reasons.append(element("li", reason));
+      });
+      stale.append(reasons);
+      parts.push(stale);
+    }
     if (node.href) {
       var actions = element("p", undefined, "panel-links");
       actions.append(link(node.href, "Graph of this node", "node-graph-link"));
