@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
+from urllib.parse import parse_qs, urlsplit
 
 from click.testing import CliRunner
 
+from lineage.api.app import create_app
 from lineage.cli import main
 from lineage.diff import ValueChange, diff
 from lineage.ingest.batches import run_batch
 from lineage.model import Node, NodeKind, Run
 from lineage.store.base import LineageStore
+from tests.api_support import local_client
 from tests.retrained import CLICKS, CTR, RANKER, record_retrained
+from tests.test_viz_page import embedded_data
+from tests.test_viz_routes import hrefs
 
 
 def test_the_retrain_changed_the_features_code_and_learning_rate(store: LineageStore) -> None:
@@ -54,3 +60,33 @@ def test_lineage_diff_prints_the_changes(store_url: str, store: LineageStore) ->
         "ctr": ["git:aaa", "git:bbb"],
         "ranker": ["git:aaa", "git:bbb"],
     }
+
+
+def test_the_diff_page_marks_each_node_and_lists_the_run_changes(store: LineageStore) -> None:
+    record_retrained(store)
+    with local_client(create_app(store=store)) as client:
+        response = client.get("/diff", params={"a": RANKER[0].uid, "b": RANKER[1].uid})
+        assert response.status_code == 200
+        page = response.text
+        first_lines = {n["id"]: n["label"].split("\n")[0] for n in embedded_data(page)["nodes"]}
+        assert first_lines == {
+            RANKER[0].uid: "A: A'S VERSION",
+            RANKER[1].uid: "B'S VERSION",
+            CTR[0].uid: "A'S VERSION",
+            CTR[1].uid: "B'S VERSION",
+            CLICKS.uid: "IN BOTH",
+        }
+        changed = re.search(r'<li data-name="feature:ctr">(.*?)</li>', page, re.S)
+        assert changed is not None and "code git:aaa → git:bbb" in changed.group(1)
+        assert "lr: 0.1 → 0.05" in page
+        graphql = next(h for h in hrefs(page) if h.startswith("/graphql?"))
+        assert (
+            f'diff(a: "{RANKER[0].uid}", b: "{RANKER[1].uid}")'
+            in parse_qs(urlsplit(graphql).query)["query"][0]
+        )
+
+        assert client.get("/diff", params={"a": RANKER[0].uid}).status_code == 400
+        assert client.get("/diff", params={"a": RANKER[0].uid, "b": "model:nothing@1"}).status_code == 404
+        before_retrain = store.get_node(CTR[1].uid).recorded_at  # type: ignore[union-attr]
+        later = client.get("/diff", params={"a": RANKER[0].uid, "b": RANKER[1].uid, "asOf": before_retrain})
+        assert later.status_code == 404 and "was recorded at" in later.text

@@ -63,7 +63,9 @@ def test_the_graph_page_draws_what_was_recorded_by_then(client: TestClient, firs
     assert now_link is not None and "asOf" not in now_link.group(1)
 
 
-def test_the_page_answers_what_graphql_answers_at_that_time(client: TestClient, first_generation: str) -> None:
+def test_the_page_answers_what_graphql_answers_at_that_time(
+    client: TestClient, first_generation: str
+) -> None:
     uid = "model:scoring_model@1"
     query = f'{{ upstream(uid: "{uid}", asOf: "{first_generation}") {{ nodes {{ uid }} }} }}'
     answer = client.post("/graphql", json={"query": query}).json()

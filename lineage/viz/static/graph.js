@@ -75,10 +75,12 @@
         ctx.shadowColor = "transparent";
         ctx.lineWidth = style.borderWidth;
         ctx.strokeStyle = style.borderColor;
+        ctx.setLineDash((node.shapeProperties && node.shapeProperties.borderDashes) || []);
         ctx.stroke();
         ctx.beginPath();
         ctx.ellipse(args.x, top + rim, width / 2, rim, 0, 0, Math.PI);
         ctx.stroke();
+        ctx.setLineDash([]);
         ctx.fillStyle = "#1b1b1b";
         ctx.textAlign = "center";
         ctx.textBaseline = "middle";
