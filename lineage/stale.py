@@ -4,8 +4,9 @@ has replaced. Each answer says what superseded what, and when.
 
 Cost: a version's staleness is one upstream traversal of it (three keyed queries) plus, for a whole
 page of versions, one look-up of the versions of every name met (keyed by ``kind:name``). "Every stale
-model" has no index to start from, so it is a pass over the versions of a kind, a page at a time, on
-the same listing the browse page uses (which reads the node table); the caller pages with ``after``.
+model" has no index to start from, so it is a pass over the versions of a kind, a page at a time
+(``LineageStore.kind_versions``: through the names, never the node table); the caller pages with
+``after``.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def stale(
         raise InvalidInput(f"first {first} out of range: 1 to {MAX_PAGE}")
     kind = NodeKind(kind)
     examined = NodeKind.MODEL if kind is NodeKind.PREDICTION else kind
-    page = store.list_nodes(kind=examined, first=first, after=after)
+    page = store.kind_versions(examined, first=first, after=after)
     if kind is NodeKind.PREDICTION:
         found, truncated = _stale_predictions(store, page.nodes, predictions_per_model)
     else:

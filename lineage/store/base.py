@@ -231,6 +231,20 @@ class LineageStore(ABC):
         }
         return {name: history for name, history in kept.items() if history}
 
+    def kind_versions(self, kind: NodeKind, *, first: int = 50, after: str | None = None) -> NodePage:
+        """The versions of one kind in uid order, a page at a time (``after``: the previous page's
+        ``end_cursor``), read through the name look-up rather than the node table, so a pass over the
+        models never reads the millions of predictions beside them. ``total`` is the page's size: the
+        pass does not count what lies ahead."""
+        if not 1 <= first <= MAX_PAGE:
+            raise InvalidInput(f"page size {first} out of range: 1 to {MAX_PAGE}")
+        value = NodeKind(kind).value
+        params = {"kind": value, "prefix": f"{value}:", "after": decode_cursor(after), "limit": first + 1}
+        rows = self._read(self._q("kind_versions"), params)
+        nodes = tuple(Node.stored(row) for row in rows[:first])
+        end = encode_cursor(nodes[-1].uid) if nodes else None
+        return NodePage(nodes=nodes, total=len(nodes), has_next=len(rows) > first, end_cursor=end)
+
     # --- runs -------------------------------------------------------------------------------------
 
     def get_run(self, uid: str) -> Run | None:
