@@ -366,6 +366,10 @@ def test_screenshots(browser: webdriver.Chrome, demo_site: Site, tmp_path: Path,
         "demo-graph.png": (LINKS.graph("model:credit_limit_model@2"), "model:scoring_model@2"),
         "impact.png": (LINKS.graph("dataset:historic_data@2025", "view=impact"), None),
         "browse.png": ("/", None),
+        "diff.png": (
+            "/diff?a=model:credit_limit_model@1&b=model:credit_limit_model@2",
+            "model:scoring_model@1",
+        ),
     }
     update = os.environ.get("LINEAGE_UPDATE_SCREENSHOTS") == "1" and store_url.startswith("ladybug")
     for name, (path, selected) in shots.items():
