@@ -283,15 +283,24 @@ def verify(store: LineageStore, uid: str, root: Path, as_json: bool) -> None:
 @click.option(
     "--per-model", type=click.IntRange(1, 1000), default=100, show_default=True, help="Predictions per model."
 )
+@click.option("--as-of", help="As the store stood at this ISO 8601 time.")
 @JSON_OPTION
 def stale_command(
-    store: LineageStore, kind: str, first: int, after: str | None, per_model: int, as_json: bool
+    store: LineageStore,
+    kind: str,
+    first: int,
+    after: str | None,
+    per_model: int,
+    as_of: str | None,
+    as_json: bool,
 ) -> None:
     """Versions whose history a newer version has overtaken, and what superseded what, when."""
     from lineage import reports
     from lineage.stale import stale
 
-    page = stale(store, NodeKind(kind), first=first, after=after, predictions_per_model=per_model)
+    page = stale(
+        store, NodeKind(kind), first=first, after=after, predictions_per_model=per_model, as_of=as_of
+    )
     _print_json(reports.stale_json(page)) if as_json else click.echo(reports.stale_text(page, kind))
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from lineage.errors import InvalidInput
-from lineage.model import Node, NodeKind
+from lineage.model import Node, NodeKind, parse_time
 from lineage.store.base import MAX_DEPTH, MAX_PAGE, LineageStore
 
 PREDICTIONS_PER_MODEL = 100
@@ -59,8 +59,10 @@ def stale(
     first: int = 50,
     after: str | None = None,
     predictions_per_model: int = PREDICTIONS_PER_MODEL,
+    as_of: str | None = None,
 ) -> StalePage:
-    """The stale versions among the next ``first`` versions of ``kind`` after the cursor ``after``.
+    """The stale versions among the next ``first`` versions of ``kind`` after the cursor ``after``;
+    with ``as_of``, as the store stood then (versions recorded later are passed over).
 
     For predictions the pass is over model versions: each superseded one contributes the predictions
     it made, at most ``predictions_per_model`` of them, and ``truncated`` says when it made more.
@@ -70,13 +72,15 @@ def stale(
     kind = NodeKind(kind)
     examined = NodeKind.MODEL if kind is NodeKind.PREDICTION else kind
     page = store.kind_versions(examined, first=first, after=after)
+    cutoff = parse_time(as_of) if as_of else None
+    existing = [n for n in page.nodes if cutoff is None or (n.recorded_at or "") <= cutoff]
     if kind is NodeKind.PREDICTION:
-        found, truncated = _stale_predictions(store, page.nodes, predictions_per_model)
+        found, truncated = _stale_predictions(store, existing, predictions_per_model, as_of)
     else:
-        found, truncated = tuple(stale_among(store, page.nodes).values()), False
+        found, truncated = tuple(stale_among(store, existing, as_of=as_of).values()), False
     return StalePage(
         nodes=found,
-        examined=len(page.nodes),
+        examined=len(existing),
         has_next=page.has_next,
         end_cursor=page.end_cursor,
         truncated=truncated,
@@ -129,18 +133,18 @@ def _superseded(node: Node, versions: Sequence[Node]) -> Supersession | None:
 
 
 def _stale_predictions(
-    store: LineageStore, models: Sequence[Node], limit: int
+    store: LineageStore, models: Sequence[Node], limit: int, as_of: str | None
 ) -> tuple[tuple[StaleNode, ...], bool]:
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput(f"predictions per model {limit} out of range: 1 to {MAX_PAGE}")
     found: list[StaleNode] = []
     truncated = False
-    superseded: Mapping[str, Supersession] = newer_versions(store, models)
+    superseded: Mapping[str, Supersession] = newer_versions(store, models, as_of=as_of)
     for model in models:
         if model.uid not in superseded:
             continue
         # One more than the limit, so that "more than listed" is known without counting them all.
-        derived = store.downstream(model.uid, depth=1, limit=limit + 1).nodes[1:]
+        derived = store.downstream(model.uid, depth=1, limit=limit + 1, as_of=as_of).nodes[1:]
         truncated = truncated or len(derived) > limit
         found += [
             StaleNode(node=p, superseded=(superseded[model.uid],))

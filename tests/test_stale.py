@@ -49,6 +49,15 @@ def test_the_pass_over_models_pages_with_a_cursor(store: LineageStore) -> None:
     assert (rest.examined, rest.has_next, rest.nodes) == (1, False, ())
 
 
+def test_as_of_before_the_retrain_the_old_model_was_not_stale_yet(store: LineageStore) -> None:
+    record_retrained(store)
+    trained = store.get_node(RANKER[0].uid)
+    assert trained is not None and trained.recorded_at is not None
+    then = stale(store, NodeKind.MODEL, as_of=trained.recorded_at)
+    assert (then.examined, then.nodes) == (1, ())  # ranker@2 did not exist yet: passed over
+    assert stale(store, NodeKind.PREDICTION, as_of=trained.recorded_at).nodes == ()
+
+
 def test_the_skewed_prediction_is_named_by_the_audit(store: LineageStore) -> None:
     record_retrained(store)
     report = audit(store, "prediction:rank@q-2")

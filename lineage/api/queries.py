@@ -132,12 +132,18 @@ class Query:
         predictions_per_model: Annotated[
             int, strawberry.argument(description="PREDICTION: at most this many per superseded model.")
         ] = staleness.PREDICTIONS_PER_MODEL,
+        as_of: DateTime | None = None,
     ) -> StalePage:
         info.context.count_traversal()
         store = info.context.store
         page = await run_in_threadpool(
             lambda: staleness.stale(
-                store, kind, first=first, after=after, predictions_per_model=predictions_per_model
+                store,
+                kind,
+                first=first,
+                after=after,
+                predictions_per_model=predictions_per_model,
+                as_of=as_of,
             )
         )
         return StalePage.from_model(page)
