@@ -90,3 +90,15 @@ def test_the_diff_page_marks_each_node_and_lists_the_run_changes(store: LineageS
         before_retrain = store.get_node(CTR[1].uid).recorded_at  # type: ignore[union-attr]
         later = client.get("/diff", params={"a": RANKER[0].uid, "b": RANKER[1].uid, "asOf": before_retrain})
         assert later.status_code == 404 and "was recorded at" in later.text
+
+
+def test_an_older_model_links_its_graph_panel_to_the_diff_with_the_latest(store: LineageStore) -> None:
+    record_retrained(store)
+    with local_client(create_app(store=store)) as client:
+        drawn = embedded_data(client.get(f"/graph/{CTR[0].uid}").text)["nodes"]
+        model = next(n for n in drawn if n["id"] == RANKER[0].uid)
+        assert model["latest"] == RANKER[1].uid
+        assert parse_qs(urlsplit(model["diffHref"]).query) == {"a": [RANKER[0].uid], "b": [RANKER[1].uid]}
+        assert client.get(model["diffHref"]).status_code == 200
+        latest = embedded_data(client.get(f"/graph/{RANKER[1].uid}").text)["nodes"]
+        assert "diffHref" not in next(n for n in latest if n["id"] == RANKER[1].uid)

@@ -343,11 +343,20 @@ def test_a_stale_model_says_so_in_its_panel(browser: webdriver.Chrome, demo_site
     reasons = browser.find_element(By.CSS_SELECTOR, "#details .stale-reasons").text
     assert reasons.startswith("stale trained on superseded versions:")
     assert "feature:purchase_analysis@1 superseded by feature:purchase_analysis@2" in reasons
+    assert browser.find_element(By.ID, "node-diff-link").text == "Compare with model:scoring_model@2"
     click_node(browser, "prediction:customer_score@c-1001-g1")
     wait_until(
         browser, "return document.querySelector('#details .node-uid').textContent.startsWith('prediction')"
     )
     assert browser.find_elements(By.CSS_SELECTOR, "#details .stale-reasons") == []
+    click_node(browser, "model:scoring_model@1")
+    wait_until(browser, "return document.getElementById('node-diff-link')")
+    browser.find_element(By.ID, "node-diff-link").click()
+    wait_until(browser, "return location.pathname === '/diff'")
+    wait_until(browser, "return !!(window.lineageGraph && window.lineageGraph.ready)")
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith(
+        "model:scoring_model@1 → model:scoring_model@2"
+    )
 
 
 def test_the_diff_page_draws_both_histories_offline(browser: webdriver.Chrome, demo_site: Site) -> None:

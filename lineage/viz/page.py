@@ -48,6 +48,7 @@ def render_view(view: GraphView, *, links: Links) -> str:
         view,
         graph_link=graph_links.__getitem__,
         impact_link=lambda uid: links.graph(uid, GraphQuery(uid=uid, view="impact", as_of=at).query_string()),
+        diff_link=lambda a, b: links.diff(a, b, at),
     )
     counts = Counter(n.kind for n in view.nodes)
     return render(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from lineage.errors import InvalidInput
 from lineage.impact import ImpactReport, impact_of
 from lineage.model import Edge, Node, NodeKind, Run
-from lineage.stale import StaleNode, stale_among
+from lineage.stale import StaleNode, Supersession, newer_versions, stale_among
 from lineage.store.base import LineageStore
 from lineage.viz.query import GraphQuery
 
@@ -81,6 +81,9 @@ class GraphView:
     stale: Mapping[str, StaleNode] = field(default_factory=dict)
     """The stale model versions among the nearest ``STALE_CHECKED`` drawn, and why (``lineage.stale``)."""
 
+    newer: Mapping[str, Supersession] = field(default_factory=dict)
+    """The drawn model versions a newer version of their name has replaced, with the latest."""
+
     @property
     def was_cut(self) -> bool:
         return self.matched > len(self.nodes)
@@ -137,6 +140,7 @@ def build_view(store: LineageStore, query: GraphQuery, *, max_nodes: int = DEFAU
     indirect = _links_through_hidden(edges.values(), {n.uid for n in kept}, shown_uids)
 
     produced_by = store.produced_by(shown_uids)
+    models = [n for n in shown if n.kind is NodeKind.MODEL]
     run_uids = {e.run for e in direct if e.run} | set(produced_by.values())
     return GraphView(
         query=query,
@@ -156,9 +160,8 @@ def build_view(store: LineageStore, query: GraphQuery, *, max_nodes: int = DEFAU
         impact=report,
         max_nodes=max_nodes,
         matched_more=matched_more,
-        stale=stale_among(
-            store, [n for n in shown if n.kind is NodeKind.MODEL][:STALE_CHECKED], as_of=query.as_of
-        ),
+        stale=stale_among(store, models[:STALE_CHECKED], as_of=query.as_of),
+        newer=newer_versions(store, models, as_of=query.as_of),
     )
 
 

@@ -132,6 +132,7 @@
       var actions = element("p", undefined, "panel-links");
       actions.append(link(node.href, "Graph of this node", "node-graph-link"));
       if (node.impactHref) actions.append(link(node.impactHref, "What a change to it affects", "node-impact-link"));
+      if (node.diffHref) actions.append(link(node.diffHref, "Compare with " + node.latest, "node-diff-link"));
       parts.push(actions);
     }
     parts.push(list);
