@@ -74,7 +74,7 @@ def audit(store: LineageStore, uid: str) -> PredictionAudit:
         raise InvalidInput(f"{uid} is a {kind.value}, not a prediction: audit takes a prediction uid")
     graph = store.upstream(uid, depth=MAX_DEPTH)
     nodes = {n.uid: n for n in graph.nodes}
-    parents = _parents(graph.edges)
+    parents = parents_of(graph.edges)
     produced_by = store.producing_runs(nodes)
     latest = _latest_versions(store, nodes.values())
 
@@ -101,7 +101,8 @@ def audit(store: LineageStore, uid: str) -> PredictionAudit:
     )
 
 
-def _parents(edges: Iterable[Edge]) -> Mapping[str, set[str]]:
+def parents_of(edges: Iterable[Edge]) -> Mapping[str, set[str]]:
+    """What each node derives from, among ``edges`` (shared with ``lineage.reproduce``)."""
     parents: dict[str, set[str]] = defaultdict(set)
     for edge in edges:
         parents[edge.source].add(edge.target)

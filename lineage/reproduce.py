@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from lineage.audit import reproduction_gaps
+from lineage.audit import parents_of, reproduction_gaps
 from lineage.model import Node, NodeKind, Run, Subgraph
 from lineage.store.base import MAX_DEPTH, LineageStore
 
@@ -63,7 +63,7 @@ def recipe_of(graph: Subgraph, produced_by: Mapping[str, Run]) -> Recipe:
     made_by: dict[str, list[str]] = defaultdict(list)
     for node_uid, run in produced_by.items():
         made_by[run.uid].append(node_uid)
-    parents = _parents(graph)
+    parents = parents_of(graph.edges)
     steps = [
         Step(
             run=runs[run_uid],
@@ -84,13 +84,6 @@ def recipe_of(graph: Subgraph, produced_by: Mapping[str, Run]) -> Recipe:
         steps=tuple(steps),
         gaps=(*reproduction_gaps(graph, runs.values()), *unmade),
     )
-
-
-def _parents(graph: Subgraph) -> dict[str, set[str]]:
-    parents: dict[str, set[str]] = defaultdict(set)
-    for edge in graph.edges:
-        parents[edge.source].add(edge.target)
-    return parents
 
 
 def _inputs(outputs: Iterable[str], parents: Mapping[str, set[str]]) -> set[str]:
