@@ -1,8 +1,9 @@
-// Keyset pagination on uid. An empty $kind or $search means no filter (LadybugDB cannot type a null
-// parameter); $search arrives lower-cased.
+// Keyset pagination on uid. An empty $kind, $search or $as_of means no filter (LadybugDB cannot type a
+// null parameter); $search arrives lower-cased, $as_of as stored time text.
 MATCH (n:Node)
 WHERE ($kind = '' OR n.kind = $kind)
   AND ($search = '' OR lower(n.name) CONTAINS $search OR lower(n.uid) CONTAINS $search)
+  AND ($as_of = '' OR n.recorded_at <= $as_of)
   AND n.uid > $after
 RETURN n.uid AS uid, n.kind AS kind, n.name AS name, n.version AS version, n.checksum AS checksum,
        n.created_at AS created_at, n.recorded_at AS recorded_at, n.owner AS owner, n.source AS source,

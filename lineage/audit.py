@@ -74,7 +74,7 @@ def audit(store: LineageStore, uid: str) -> PredictionAudit:
         raise InvalidInput(f"{uid} is a {kind.value}, not a prediction: audit takes a prediction uid")
     graph = store.upstream(uid, depth=MAX_DEPTH)
     nodes = {n.uid: n for n in graph.nodes}
-    parents = _parents(graph.edges)
+    parents = parents_of(graph.edges)
     produced_by = store.producing_runs(nodes)
     latest = _latest_versions(store, nodes.values())
 
@@ -97,11 +97,12 @@ def audit(store: LineageStore, uid: str) -> PredictionAudit:
         chained=chained,
         models=models,
         skew=tuple(_skew(graph, parents, made_by, models)),
-        gaps=tuple(_gaps(graph, produced_by.values())),
+        gaps=tuple(reproduction_gaps(graph, produced_by.values())),
     )
 
 
-def _parents(edges: Iterable[Edge]) -> Mapping[str, set[str]]:
+def parents_of(edges: Iterable[Edge]) -> Mapping[str, set[str]]:
+    """What each node derives from, among ``edges`` (shared with ``lineage.reproduce``)."""
     parents: dict[str, set[str]] = defaultdict(set)
     for edge in edges:
         parents[edge.source].add(edge.target)
@@ -170,8 +171,9 @@ def _skew(
                 )
 
 
-def _gaps(graph: Subgraph, runs: Iterable[Run]) -> Iterable[str]:
-    """What stands between this prediction and a reproduction of it."""
+def reproduction_gaps(graph: Subgraph, runs: Iterable[Run]) -> Iterable[str]:
+    """What stands between the root of an upstream ``graph`` and a reproduction of it, given the runs
+    that produced its nodes (shared with ``lineage.reproduce``)."""
     if graph.truncated:
         yield f"its history is deeper than {MAX_DEPTH} hops: what lies beyond was not checked"
     for node in graph.nodes:

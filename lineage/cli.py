@@ -337,6 +337,86 @@ def _audit_json(report: PredictionAudit) -> dict[str, Any]:
     }
 
 
+@_store_command()
+@click.argument("uid")
+@JSON_OPTION
+def reproduce(store: LineageStore, uid: str, as_json: bool) -> None:
+    """The runs that rebuild UID, in order, with code, parameters, environment and input versions."""
+    from lineage import reports
+    from lineage.reproduce import reproduce as recipe_of
+
+    recipe = recipe_of(store, uid)
+    _print_json(reports.recipe_json(recipe)) if as_json else click.echo(reports.recipe_text(recipe))
+
+
+@_store_command()
+@click.argument("uid")
+@click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    required=True,
+    help="The directory the recorded paths are relative to.",
+)
+@JSON_OPTION
+def verify(store: LineageStore, uid: str, root: Path, as_json: bool) -> None:
+    """Recompute the checksums of UID's inputs and outputs found under --root; exit 1 if any differs."""
+    from lineage import reports
+    from lineage.reproduce import reproduce as recipe_of
+    from lineage.verify import Outcome
+    from lineage.verify import verify as check
+
+    checks = check(recipe_of(store, uid).artifacts, root)
+    _print_json(reports.checks_json(checks)) if as_json else click.echo(reports.checks_text(checks))
+    if any(c.outcome is Outcome.DIFFERS for c in checks):
+        sys.exit(1)
+
+
+@_store_command("stale")
+@click.option(
+    "--kind", type=KIND, default="model", show_default=True, help="prediction: made by superseded models."
+)
+@click.option(
+    "--first", type=click.IntRange(1, 1000), default=50, show_default=True, help="Versions examined."
+)
+@click.option("--after", help="Continue after this cursor (printed when there is more).")
+@click.option(
+    "--per-model", type=click.IntRange(1, 1000), default=100, show_default=True, help="Predictions per model."
+)
+@click.option("--as-of", help="As the store stood at this ISO 8601 time.")
+@JSON_OPTION
+def stale_command(
+    store: LineageStore,
+    kind: str,
+    first: int,
+    after: str | None,
+    per_model: int,
+    as_of: str | None,
+    as_json: bool,
+) -> None:
+    """Versions whose history a newer version has overtaken, and what superseded what, when."""
+    from lineage import reports
+    from lineage.stale import stale
+
+    page = stale(
+        store, NodeKind(kind), first=first, after=after, predictions_per_model=per_model, as_of=as_of
+    )
+    _print_json(reports.stale_json(page)) if as_json else click.echo(reports.stale_text(page, kind))
+
+
+@_store_command("diff")
+@click.argument("a")
+@click.argument("b")
+@click.option("--as-of", help="Ignore what was recorded after this ISO 8601 time.")
+@JSON_OPTION
+def diff_command(store: LineageStore, a: str, b: str, as_of: str | None, as_json: bool) -> None:
+    """What changed between the histories of A and B: versions, code, parameters, environment."""
+    from lineage import reports
+    from lineage.diff import diff
+
+    found = diff(store, a, b, as_of=as_of)
+    _print_json(reports.diff_json(found)) if as_json else click.echo(reports.diff_text(found))
+
+
 @_store_command(with_target=True)
 def demo(store: LineageStore, target: Target) -> None:
     """Load the credit-scoring demo graph (loading it twice changes nothing)."""

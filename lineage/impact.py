@@ -47,18 +47,22 @@ class ImpactReport:
     truncated: bool
 
 
-def impact(store: LineageStore, uid: str, *, depth: int = 10) -> ImpactReport:
-    """Everything downstream of ``uid`` (the root itself excluded), grouped by kind, nearest first."""
-    return impact_of(store, store.downstream(uid, depth=depth))
+def impact(store: LineageStore, uid: str, *, depth: int = 10, as_of: str | None = None) -> ImpactReport:
+    """Everything downstream of ``uid`` (the root itself excluded), grouped by kind, nearest first; with
+    ``as_of``, as the store stood then (the latest versions too)."""
+    return impact_of(store, store.downstream(uid, depth=depth, as_of=as_of), as_of=as_of)
 
 
-def impact_of(store: LineageStore, graph: Subgraph) -> ImpactReport:
-    """The impact report of a downstream subgraph already in hand (the graph page draws the same one)."""
+def impact_of(store: LineageStore, graph: Subgraph, *, as_of: str | None = None) -> ImpactReport:
+    """The impact report of a downstream subgraph already in hand (the graph page draws the same one),
+    traversed as of ``as_of`` when that is given."""
     affected = tuple(n for n in graph.nodes if n.uid != graph.root.uid)
     counts = Counter(n.kind for n in affected)
     # Predictions are events, not versions of something that gets a newer version: a name of them can
     # hold millions, and "latest" means nothing there, so only data, features and models are named.
-    versions = store.versions_of((n.kind, n.name) for n in affected if n.kind is not NodeKind.PREDICTION)
+    versions = store.versions_of(
+        ((n.kind, n.name) for n in affected if n.kind is not NodeKind.PREDICTION), as_of=as_of
+    )
     names = tuple(
         AffectedName(
             kind=kind,

@@ -122,7 +122,67 @@ def _audit_an_offer(data: Data) -> None:
     assert (audit["skew"], audit["reproducible"], audit["gaps"]) == ([], True, [])
 
 
+def _reproduce_credit_limit_model(data: Data) -> None:
+    recipe = data["reproduce"]
+    assert (recipe["reproducible"], recipe["gaps"]) == (True, [])
+    assert [s["uid"] for s in recipe["sources"]] == [
+        "dataset:cost_risk_function@v1",
+        "dataset:customer_data@2026-04",
+        "dataset:historic_data@2025",
+        "dataset:market_conditions@2026-Q2",
+    ]
+    assert all(s["checksum"].startswith("sha256:") for s in recipe["sources"])
+    steps = [(s["run"]["uid"], [o["uid"] for o in s["outputs"]]) for s in recipe["steps"]]
+    assert steps == [
+        ("run-features-2", ["feature:purchase_analysis@2"]),
+        ("run-train-scoring-2", ["model:scoring_model@2"]),
+        ("run-train-limit-2", ["model:credit_limit_model@2"]),
+    ]
+    assert recipe["steps"][2]["run"]["parameters"] == {"max_limit": 25000}
+
+
+def _stale_models(data: Data) -> None:
+    page = data["stale"]
+    assert (page["examined"], page["hasNextPage"]) == (4, False)
+    stale = {s["node"]["uid"]: s["superseded"] for s in page["nodes"]}
+    assert set(stale) == {"model:credit_limit_model@1", "model:scoring_model@1"}
+    pairs = {(s["node"]["uid"], s["latest"]["uid"]) for s in stale["model:scoring_model@1"]}
+    assert pairs == {
+        ("feature:purchase_analysis@1", "feature:purchase_analysis@2"),
+        ("dataset:customer_data@2026-01", "dataset:customer_data@2026-04"),
+    }
+    assert all(s["supersededAt"] for s in stale["model:credit_limit_model@1"])
+
+
+def _diff_credit_limit_models(data: Data) -> None:
+    found = data["diff"]
+    assert (found["onlyInA"], found["onlyInB"]) == ([], [])
+    assert {n["uid"] for n in found["unchanged"]} == {
+        "dataset:cost_risk_function@v1",
+        "dataset:historic_data@2025",
+    }
+    changed = {c["name"]: c for c in found["changed"]}
+    assert set(changed) == {
+        "credit_limit_model",
+        "scoring_model",
+        "purchase_analysis",
+        "customer_data",
+        "market_conditions",
+    }
+    scoring = changed["scoring_model"]
+    assert (scoring["a"], scoring["b"]) == ([{"version": "1"}], [{"version": "2"}])
+    assert scoring["runs"]["parameters"] == [
+        {"key": "learning_rate", "a": 0.1, "b": 0.05},
+        {"key": "n_estimators", "a": 300, "b": 500},
+    ]
+    assert changed["credit_limit_model"]["runs"]["codeVersionChanged"] is True
+    assert changed["customer_data"]["runs"]["codeVersionChanged"] is False
+
+
 CHECKS: dict[str, Callable[[Data], None]] = {
+    "reproduce_credit_limit_model": _reproduce_credit_limit_model,
+    "stale_models": _stale_models,
+    "diff_credit_limit_models": _diff_credit_limit_models,
     "audit_an_offer": _audit_an_offer,
     "what_fed_this_model": _what_fed_this_model,
     "impact_of_customer_data": _impact_of_customer_data,

@@ -38,6 +38,7 @@ WHOLE_GRAPH = {
     "recent_runs",
     "unnamed_nodes",
     "schema",
+    "kind_versions",  # a pass over one kind's versions, on purpose: bounded by the kind below
 }
 
 
@@ -155,3 +156,16 @@ def test_the_profile_catches_a_scan(lineages: LineageStore) -> None:
     scan = "MATCH (a:Node)-[e:DERIVED_FROM]->(b:Node) WHERE a.version = $version RETURN a.uid, b.uid"
     steps = lineages._profile(scan, {"version": "3"})
     assert max(step.rows for step in steps) > MOST_ROWS
+
+
+def test_a_pass_over_one_kind_never_reads_the_node_table(lineages: LineageStore) -> None:
+    """``kind_versions`` (the pass "which models are stale" makes) reads the names (LadybugDB) or the
+    index entries of the kind (Neo4j): never the predictions and data beside the models."""
+    models = 3 * LINEAGES
+    names = 4 * LINEAGES
+    nodes = sum(lineages.stats()[kind.value] for kind in NodeKind)
+    assert max(models, names) < nodes  # so that a scan of the node table would show
+    params = {"kind": "model", "prefix": "model:", "after": "", "limit": 51}
+    steps = lineages._profile(lineages._q("kind_versions"), params)
+    assert steps
+    assert max(step.rows for step in steps) <= max(models, names)

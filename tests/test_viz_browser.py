@@ -319,12 +319,71 @@ def test_browse_page_searches_and_links_every_node_to_its_graph(
     assert browser.execute_script("return window.lineageGraph.nodes.get('model:scoring_model@2').root")
 
 
+def test_the_as_of_control_shows_the_graph_as_it_was(
+    browser: webdriver.Chrome, demo_site: Site, demo_store: LineageStore
+) -> None:
+    first = demo_store.get_node("model:credit_limit_model@1")
+    assert first is not None and first.recorded_at is not None
+    open_page(browser, demo_site.url(LINKS.graph("dataset:historic_data@2025", "direction=downstream")))
+    assert graph_node_count(browser) == 15
+    browser.find_element(By.ID, "as-of").send_keys(first.recorded_at)
+    browser.find_element(By.CSS_SELECTOR, "form.controls button[type=submit]").click()
+    wait_until(browser, "return location.search.includes('asOf=')")
+    wait_until(browser, "return !!(window.lineageGraph && window.lineageGraph.ready)")
+    assert graph_node_count(browser) == 6  # the first generation only
+    assert browser.find_element(By.CSS_SELECTOR, ".notice.as-of").text.startswith(
+        f"As of {first.recorded_at}"
+    )
+    assert console_errors(browser) == []
+    browser.find_element(By.ID, "now-link").click()
+    wait_until(browser, "return !location.search.includes('asOf=')")
+    wait_until(browser, "return !!(window.lineageGraph && window.lineageGraph.ready)")
+    assert graph_node_count(browser) == 15
+
+
+def test_a_stale_model_says_so_in_its_panel(browser: webdriver.Chrome, demo_site: Site) -> None:
+    open_page(browser, demo_site.url(LINKS.graph("model:scoring_model@1")))
+    click_node(browser, "model:scoring_model@1")
+    wait_until(browser, "return document.querySelector('#details .node-uid')")
+    reasons = browser.find_element(By.CSS_SELECTOR, "#details .stale-reasons").text
+    assert reasons.startswith("stale trained on superseded versions:")
+    assert "feature:purchase_analysis@1 superseded by feature:purchase_analysis@2" in reasons
+    assert browser.find_element(By.ID, "node-diff-link").text == "Compare with model:scoring_model@2"
+    click_node(browser, "prediction:customer_score@c-1001-g1")
+    wait_until(
+        browser, "return document.querySelector('#details .node-uid').textContent.startsWith('prediction')"
+    )
+    assert browser.find_elements(By.CSS_SELECTOR, "#details .stale-reasons") == []
+    click_node(browser, "model:scoring_model@1")
+    wait_until(browser, "return document.getElementById('node-diff-link')")
+    browser.find_element(By.ID, "node-diff-link").click()
+    wait_until(browser, "return location.pathname === '/diff'")
+    wait_until(browser, "return !!(window.lineageGraph && window.lineageGraph.ready)")
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith(
+        "model:scoring_model@1 → model:scoring_model@2"
+    )
+
+
+def test_the_diff_page_draws_both_histories_offline(browser: webdriver.Chrome, demo_site: Site) -> None:
+    open_page(browser, demo_site.url("/diff?a=model:credit_limit_model@1&b=model:credit_limit_model@2"))
+    assert console_errors(browser) == []
+    assert outside_requests(browser, demo_site) == []
+    assert graph_node_count(browser) == 12  # 7 versions in each history, 2 in both
+    click_node(browser, "feature:purchase_analysis@1")
+    wait_until(browser, "return document.querySelector('#details .node-uid')")
+    assert "a's version of a name b holds at another" in browser.find_element(By.ID, "details").text
+
+
 def test_screenshots(browser: webdriver.Chrome, demo_site: Site, tmp_path: Path, store_url: str) -> None:
     """Screenshots for the README. They are written to docs/ only on request, and only from one backend."""
     shots = {  # page, and the node to click first so that the side panel shows its fields
         "demo-graph.png": (LINKS.graph("model:credit_limit_model@2"), "model:scoring_model@2"),
         "impact.png": (LINKS.graph("dataset:historic_data@2025", "view=impact"), None),
         "browse.png": ("/", None),
+        "diff.png": (
+            "/diff?a=model:credit_limit_model@1&b=model:credit_limit_model@2",
+            "model:scoring_model@1",
+        ),
     }
     update = os.environ.get("LINEAGE_UPDATE_SCREENSHOTS") == "1" and store_url.startswith("ladybug")
     for name, (path, selected) in shots.items():

@@ -13,11 +13,17 @@ import strawberry
 from starlette.concurrency import run_in_threadpool
 
 from lineage import audit as audits
+from lineage import diff as diffs
 from lineage import impact as domain
+from lineage import reproduce as recipes
+from lineage import stale as staleness
 from lineage.api.audit import PredictionAudit
+from lineage.api.diff import LineageDiff
 from lineage.api.impact import ImpactReport
 from lineage.api.pagination import NodeConnection
+from lineage.api.reproduce import Recipe
 from lineage.api.scalars import DateTime, NodeKind
+from lineage.api.stale import StalePage
 from lineage.api.types import DEFAULT_DEPTH, FIRST, Direction, Info, LineageNode, Run, Subgraph, traverse
 from lineage.model import parse_uid
 
@@ -46,7 +52,10 @@ class Query:
         found = await info.context.loaders.node.load(uid)
         return None if found is None else LineageNode.from_model(found)
 
-    @strawberry.field(description="Nodes in uid order, filtered by kind and a substring of name or uid.")
+    @strawberry.field(
+        description="Nodes in uid order, filtered by kind, a substring of name or uid, and (asOf) the "
+        "time they were recorded by."
+    )
     async def nodes(
         self,
         info: Info,
@@ -54,10 +63,11 @@ class Query:
         search: str | None = None,
         first: int = DEFAULT_PAGE,
         after: str | None = None,
+        as_of: DateTime | None = None,
     ) -> NodeConnection:
         store = info.context.store
         page = await run_in_threadpool(
-            lambda: store.list_nodes(kind=kind, search=search, first=first, after=after)
+            lambda: store.list_nodes(kind=kind, search=search, first=first, after=after, as_of=as_of)
         )
         return NodeConnection.from_model(page)
 
@@ -78,12 +88,14 @@ class Query:
         return None if nodes is None else [LineageNode.from_model(n) for n in nodes]
 
     @strawberry.field(description="What a change to uid affects: everything downstream, grouped by kind.")
-    async def impact(self, info: Info, uid: strawberry.ID, depth: int = DEFAULT_DEPTH) -> ImpactReport:
+    async def impact(
+        self, info: Info, uid: strawberry.ID, depth: int = DEFAULT_DEPTH, as_of: DateTime | None = None
+    ) -> ImpactReport:
         context = info.context
         context.check_depth(depth)
         parse_uid(uid)
         context.count_traversal()
-        report = await run_in_threadpool(lambda: domain.impact(context.store, uid, depth=depth))
+        report = await run_in_threadpool(lambda: domain.impact(context.store, uid, depth=depth, as_of=as_of))
         return ImpactReport.from_model(report)
 
     @strawberry.field(
@@ -95,6 +107,60 @@ class Query:
         info.context.count_traversal()
         report = await run_in_threadpool(audits.audit, info.context.store, prediction_uid)
         return PredictionAudit.from_model(report)
+
+    @strawberry.field(
+        description="The runs that rebuild uid (a model, a prediction, any version) in replay order, "
+        "with code versions, parameters, environments and input versions, and the sources to fetch."
+    )
+    async def reproduce(self, info: Info, uid: strawberry.ID) -> Recipe:
+        parse_uid(uid)
+        info.context.count_traversal()
+        recipe = await run_in_threadpool(recipes.reproduce, info.context.store, uid)
+        return Recipe.from_model(recipe)
+
+    @strawberry.field(
+        description="Stale versions among the next `first` versions of a kind (uid order, after the "
+        "cursor): those whose history holds a version a newer one of its name has replaced; for "
+        "PREDICTION, the predictions made by superseded model versions (the pass is over models)."
+    )
+    async def stale(
+        self,
+        info: Info,
+        kind: NodeKind = NodeKind.MODEL,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+        predictions_per_model: Annotated[
+            int, strawberry.argument(description="PREDICTION: at most this many per superseded model.")
+        ] = staleness.PREDICTIONS_PER_MODEL,
+        as_of: DateTime | None = None,
+    ) -> StalePage:
+        info.context.count_traversal()
+        store = info.context.store
+        page = await run_in_threadpool(
+            lambda: staleness.stale(
+                store,
+                kind,
+                first=first,
+                after=after,
+                predictions_per_model=predictions_per_model,
+                as_of=as_of,
+            )
+        )
+        return StalePage.from_model(page)
+
+    @strawberry.field(
+        description="The histories of a and b compared: what only one holds, the names they hold at other "
+        "versions, and how the runs that made those versions differ (code, parameters, environment)."
+    )
+    async def diff(
+        self, info: Info, a: strawberry.ID, b: strawberry.ID, as_of: DateTime | None = None
+    ) -> LineageDiff:
+        parse_uid(a)
+        parse_uid(b)
+        info.context.count_traversal()
+        info.context.count_traversal()
+        found = await run_in_threadpool(lambda: diffs.diff(info.context.store, a, b, as_of=as_of))
+        return LineageDiff.from_model(found)
 
     @strawberry.field(description="One run by uid; null when the store does not hold it.")
     async def run(self, info: Info, uid: strawberry.ID) -> Run | None:

@@ -191,14 +191,20 @@ class LineageStore(ABC):
         search: str | None = None,
         first: int = 50,
         after: str | None = None,
+        as_of: str | None = None,
     ) -> NodePage:
-        """Nodes ordered by uid, filtered by kind and a case-insensitive substring of name or uid.
+        """Nodes ordered by uid, filtered by kind and a case-insensitive substring of name or uid, and
+        recorded by ``as_of`` when it is given.
 
         ``after`` is the ``end_cursor`` of the previous page.
         """
         if not 1 <= first <= MAX_PAGE:
             raise InvalidInput(f"page size {first} out of range: 1 to {MAX_PAGE}")
-        filters = {"kind": NodeKind(kind).value if kind else "", "search": (search or "").lower()}
+        filters = {
+            "kind": NodeKind(kind).value if kind else "",
+            "search": (search or "").lower(),
+            "as_of": _as_of(as_of),
+        }
         rows = self._read(
             self._q("list_nodes"), {**filters, "after": decode_cursor(after), "limit": first + 1}
         )
@@ -211,9 +217,33 @@ class LineageStore(ABC):
         """Every version of a name, oldest recorded first."""
         return self.versions_of([(NodeKind(kind), name)]).get((NodeKind(kind), name), [])
 
-    def versions_of(self, names: Iterable[tuple[NodeKind, str]]) -> dict[tuple[NodeKind, str], list[Node]]:
-        """Versions of many names in one query, each list oldest first."""
-        return load_versions(self._read, self._q, names)
+    def versions_of(
+        self, names: Iterable[tuple[NodeKind, str]], *, as_of: str | None = None
+    ) -> dict[tuple[NodeKind, str], list[Node]]:
+        """Versions of many names in one query, each list oldest first; with ``as_of``, only those
+        recorded by then (a name with none is absent)."""
+        found = load_versions(self._read, self._q, names)
+        if not as_of:
+            return found
+        cutoff = parse_time(as_of)
+        kept = {
+            name: [v for v in history if (v.recorded_at or "") <= cutoff] for name, history in found.items()
+        }
+        return {name: history for name, history in kept.items() if history}
+
+    def kind_versions(self, kind: NodeKind, *, first: int = 50, after: str | None = None) -> NodePage:
+        """The versions of one kind in uid order, a page at a time (``after``: the previous page's
+        ``end_cursor``), read through the name look-up rather than the node table, so a pass over the
+        models never reads the millions of predictions beside them. ``total`` is the page's size: the
+        pass does not count what lies ahead."""
+        if not 1 <= first <= MAX_PAGE:
+            raise InvalidInput(f"page size {first} out of range: 1 to {MAX_PAGE}")
+        value = NodeKind(kind).value
+        params = {"kind": value, "prefix": f"{value}:", "after": decode_cursor(after), "limit": first + 1}
+        rows = self._read(self._q("kind_versions"), params)
+        nodes = tuple(Node.stored(row) for row in rows[:first])
+        end = encode_cursor(nodes[-1].uid) if nodes else None
+        return NodePage(nodes=nodes, total=len(nodes), has_next=len(rows) > first, end_cursor=end)
 
     # --- runs -------------------------------------------------------------------------------------
 
@@ -241,10 +271,12 @@ class LineageStore(ABC):
         runs = self.get_runs(set(run_of.values()))
         return {uid: runs[run] for uid, run in run_of.items() if run in runs}
 
-    def recent_runs(self, limit: int = 20) -> list[Run]:
+    def recent_runs(self, limit: int = 20, *, as_of: str | None = None) -> list[Run]:
+        """The runs recorded last (by ``as_of``, when it is given), newest first."""
         if not 1 <= limit <= MAX_PAGE:
             raise InvalidInput(f"limit {limit} out of range: 1 to {MAX_PAGE}")
-        uids = [row["r"]["uid"] for row in self._read(self._q("recent_runs"), {"limit": limit})]
+        params = {"limit": limit, "as_of": _as_of(as_of)}
+        uids = [row["r"]["uid"] for row in self._read(self._q("recent_runs"), params)]
         runs = self.get_runs(uids)
         return [runs[uid] for uid in uids]
 
@@ -426,11 +458,16 @@ class LineageStore(ABC):
 
     def stats(self) -> dict[str, int]:
         """Counts of nodes per kind (every kind present, zero or not), runs and edges."""
-        counts = {kind.value: 0 for kind in NodeKind}
-        for row in self._read(self._q("count_by_kind"), {}):
-            counts[row["kind"]] = row["count"]
+        counts = self.counts_by_kind()
         counts["runs"] = self._read(self._q("count_runs"), {})[0]["count"]
         counts["edges"] = self._read(self._q("count_edges"), {})[0]["count"]
+        return counts
+
+    def counts_by_kind(self, as_of: str | None = None) -> dict[str, int]:
+        """Nodes per kind (every kind present, zero or not), recorded by ``as_of`` when it is given."""
+        counts = {kind.value: 0 for kind in NodeKind}
+        for row in self._read(self._q("count_by_kind"), {"as_of": _as_of(as_of)}):
+            counts[row["kind"]] = row["count"]
         return counts
 
     def export_records(self) -> Iterator[dict[str, Any]]:
@@ -472,6 +509,12 @@ def _distances(root: str, edges: Iterable[Edge], direction: str, bound: int) -> 
         frontier = list(dict.fromkeys(frontier))
         depths.update(dict.fromkeys(frontier, level))
     return depths
+
+
+def _as_of(as_of: str | None) -> str:
+    """An "as of" filter parameter: the stored form of the time, or "" for none (LadybugDB cannot type
+    a null parameter)."""
+    return parse_time(as_of) if as_of else ""
 
 
 def validate_limit(limit: int | None, name: str = "limit") -> None:

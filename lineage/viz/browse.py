@@ -3,7 +3,10 @@ most recent runs, every node linking to its graph."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from lineage.model import NodeKind
+from lineage.stale import stale_among
 from lineage.store.base import LineageStore
 from lineage.viz.links import Links
 from lineage.viz.style import KIND_STYLES
@@ -21,27 +24,35 @@ def render_browse_page(
     search: str = "",
     kind: NodeKind | None = None,
     after: str | None = None,
+    as_of: str | None = None,
 ) -> str:
-    page = store.list_nodes(kind=kind, search=search or None, first=PAGE_SIZE, after=after)
-    runs = store.recent_runs(limit=RECENT_RUNS)
+    """``as_of`` (stored time form) shows the store as it stood then: the nodes and runs recorded by
+    that time, counted per kind (runs and edges are counted only for now)."""
+    page = store.list_nodes(kind=kind, search=search or None, first=PAGE_SIZE, after=after, as_of=as_of)
+    runs = store.recent_runs(limit=RECENT_RUNS, as_of=as_of)
     kind_value = kind.value if kind else ""
+    at = as_of or ""
     uids = [n.uid for n in page.nodes] + [u for r in runs for u in r.outputs[:MAX_OUTPUTS]]
+    at_time = urlencode({"asOf": as_of}) if as_of else ""
     return render(
         "browse.html",
         home=links.home(),
-        counts=store.stats(),
+        as_of=as_of,
+        now_href=links.home(search=search, kind=kind_value) if as_of else None,
+        counts=store.counts_by_kind(as_of) if as_of else store.stats(),
+        stale=stale_among(store, [n for n in page.nodes if n.kind is NodeKind.MODEL], as_of=as_of),
         page=page,
         runs=runs,
         search=search,
         kind_filter=kind,
         all_kinds=list(NodeKind),
         styles=KIND_STYLES,
-        kind_links={k: links.home(kind=k.value) for k in NodeKind},
-        graph_links={uid: links.graph(uid) for uid in uids},
-        next_page=links.home(search=search, kind=kind_value, after=page.end_cursor or "")
+        kind_links={k: links.home(kind=k.value, asOf=at) for k in NodeKind},
+        graph_links={uid: links.graph(uid, at_time) for uid in uids},
+        next_page=links.home(search=search, kind=kind_value, after=page.end_cursor or "", asOf=at)
         if page.has_next
         else None,
-        first_page=links.home(search=search, kind=kind_value) if after else None,
+        first_page=links.home(search=search, kind=kind_value, asOf=at) if after else None,
         max_outputs=MAX_OUTPUTS,
     )
 

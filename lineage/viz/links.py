@@ -42,3 +42,10 @@ class Links:
         if self.base is None:
             return None
         return f"{self.base}/graphql?{urlencode({'query': text})}"
+
+    def diff(self, a: str, b: str, as_of: str | None = None) -> str | None:
+        """The diff page of two nodes' histories."""
+        if self.base is None:
+            return None
+        params = {"a": a, "b": b} | ({"asOf": as_of} if as_of else {})
+        return f"{self.base}/diff?{urlencode(params)}"

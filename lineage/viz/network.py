@@ -27,8 +27,14 @@ GraphLink = Callable[[str], str | None]
 """Maps a node uid to the URL of its own graph page, or None where there is no server to link to."""
 
 
-def build_network(view: GraphView, graph_link: GraphLink, impact_link: GraphLink) -> dict[str, Any]:
-    """The vis-network data for the page: ``{"nodes": [...], "edges": [...], "options": {...}}``."""
+def build_network(
+    view: GraphView,
+    graph_link: GraphLink,
+    impact_link: GraphLink,
+    diff_link: Callable[[str, str], str | None] = lambda a, b: None,
+) -> dict[str, Any]:
+    """The vis-network data for the page: ``{"nodes": [...], "edges": [...], "options": {...}}``.
+    ``diff_link`` links a model version to the diff page against its latest version, where one is newer."""
     net = Network(directed=True)
     latest = _latest_versions(view.impact)
     for node in view.nodes:
@@ -36,8 +42,10 @@ def build_network(view: GraphView, graph_link: GraphLink, impact_link: GraphLink
             node.uid,
             **_node_options(view, node, latest),
             details=_details(view, node),
+            stale=_stale_text(view, node),
             href=graph_link(node.uid),
             impactHref=impact_link(node.uid),
+            **_diff_options(view, node, diff_link),
         )
     for edge in view.edges:
         _add_edge(net, edge.target, edge.source, _edge_options(view, edge))
@@ -198,6 +206,20 @@ def _details(view: GraphView, node: Node) -> list[list[str]]:
         ("depth", _depth_text(view, node)),
     ]
     return [[label, "—" if value in (None, "") else str(value)] for label, value in fields]
+
+
+def _diff_options(view: GraphView, node: Node, diff_link: Callable[[str, str], str | None]) -> dict[str, Any]:
+    newer = view.newer.get(node.uid)
+    href = diff_link(node.uid, newer.latest.uid) if newer else None
+    return {"diffHref": href, "latest": newer.latest.uid} if newer and href else {}
+
+
+def _stale_text(view: GraphView, node: Node) -> list[str]:
+    """Why a model version is stale, one line per superseded version in its history (empty: not stale)."""
+    found = view.stale.get(node.uid)
+    if found is None:
+        return []
+    return [f"{s.node.uid} superseded by {s.latest.uid} (since {s.since})" for s in found.superseded]
 
 
 def _depth_text(view: GraphView, node: Node) -> str:

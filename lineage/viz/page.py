@@ -38,11 +38,17 @@ def render_view(view: GraphView, *, links: Links) -> str:
     lineage_query = query.changed(view="lineage", direction="both") if query.view == "impact" else query
     # The impact panel names deployed models that the kinds filter or the cap may have left undrawn.
     deployed = view.impact.deployed if view.impact else ()
-    graph_links = {n.uid: links.graph(n.uid) for n in (*view.nodes, *deployed)}
+    # Links to other nodes' pages stay at the same point in time.
+    at = query.as_of
+    graph_links = {
+        n.uid: links.graph(n.uid, GraphQuery(uid=n.uid, as_of=at).query_string())
+        for n in (*view.nodes, *deployed)
+    }
     data = build_network(
         view,
         graph_link=graph_links.__getitem__,
-        impact_link=lambda uid: links.graph(uid, GraphQuery(uid=uid, view="impact").query_string()),
+        impact_link=lambda uid: links.graph(uid, GraphQuery(uid=uid, view="impact", as_of=at).query_string()),
+        diff_link=lambda a, b: links.diff(a, b, at),
     )
     counts = Counter(n.kind for n in view.nodes)
     return render(
@@ -56,10 +62,12 @@ def render_view(view: GraphView, *, links: Links) -> str:
         depths=view.depths,
         edge_count=len(data["edges"]),
         has_indirect=bool(view.indirect),
+        has_stale=bool(view.stale),
         graph_links=graph_links,
         form_action=links.graph(query.uid),
         lineage_href=links.graph(query.uid, lineage_query.query_string()),
         impact_href=links.graph(query.uid, query.changed(view="impact").query_string()),
+        now_href=links.graph(query.uid, query.changed(as_of=None).query_string()),
         graphql_href=links.graphql(query.graphql()),
         directions=DIRECTIONS,
         all_kinds=list(NodeKind),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from lineage.errors import InvalidInput
-from lineage.model import NodeKind, parse_uid
+from lineage.model import NodeKind, parse_time, parse_uid
 from lineage.store.base import MAX_DEPTH
 
 DIRECTIONS = ("both", "upstream", "downstream")
@@ -23,6 +23,8 @@ DEFAULT_DEPTH = 10
 @dataclass(frozen=True, kw_only=True)
 class GraphQuery:
     """A graph page's query. ``kinds`` empty means every kind; the root is shown whatever its kind.
+    ``as_of`` shows the graph as the store held it then (what was recorded by that time), as GraphQL's
+    ``asOf`` does; it is kept in the stored time form.
 
     The impact view always looks downstream: it answers "what does a change to this node affect?".
     """
@@ -32,9 +34,11 @@ class GraphQuery:
     depth: int = DEFAULT_DEPTH
     kinds: tuple[NodeKind, ...] = ()
     view: str = "lineage"
+    as_of: str | None = None
 
     def __post_init__(self) -> None:
         parse_uid(self.uid)
+        object.__setattr__(self, "as_of", parse_as_of(self.as_of))
         _check_choice("direction", self.direction, DIRECTIONS)
         _check_choice("view", self.view, VIEWS)
         if (
@@ -64,6 +68,7 @@ class GraphQuery:
                 raise InvalidInput(f"depth {text!r} is not a whole number from 1 to {MAX_DEPTH}")
             values["depth"] = int(text)
         values["kinds"] = parse_kinds(params.get("kinds", ()))
+        values["as_of"] = (params.get("asOf") or [""])[-1].strip() or None
         return cls(uid=uid, **values)  # type: ignore[arg-type]
 
     @property
@@ -85,6 +90,8 @@ class GraphQuery:
             pairs.append(("depth", str(self.depth)))
         if self.kinds:
             pairs.append(("kinds", ",".join(k.value for k in self.kinds)))
+        if self.as_of:
+            pairs.append(("asOf", self.as_of))
         return urlencode(pairs)
 
     def graphql(self) -> str:
@@ -92,6 +99,8 @@ class GraphQuery:
         arguments = [f"uid: {json.dumps(self.uid)}", f"depth: {self.depth}"]
         if self.kinds:
             arguments.append("kinds: [" + ", ".join(k.name for k in self.kinds) + "]")
+        if self.as_of:
+            arguments.append(f"asOf: {json.dumps(self.as_of)}")
         fields = (
             "root { uid } truncated "
             "nodes { uid kind name version checksum recordedAt createdAt owner source description metadata } "
@@ -115,6 +124,16 @@ def parse_kinds(values: Sequence[str], parameter: str = "kinds") -> tuple[NodeKi
                 names = ", ".join(k.value for k in NodeKind)
                 raise InvalidInput(f"{parameter}: unknown kind {word!r} (one of {names})") from None
     return tuple(kinds)
+
+
+def parse_as_of(text: str | None) -> str | None:
+    """A page's ``asOf`` in the stored time form; empty or absent means now."""
+    if not text or not text.strip():
+        return None
+    try:
+        return parse_time(text)
+    except InvalidInput as exc:
+        raise InvalidInput(f"asOf: {exc}") from None
 
 
 def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:

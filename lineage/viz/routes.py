@@ -1,4 +1,4 @@
-"""The HTML routes (``/`` and ``/graph/{uid}``) that ``lineage.api.app.create_app`` mounts.
+"""The HTML routes (``/``, ``/graph/{uid}`` and ``/diff``) that ``lineage.api.app.create_app`` mounts.
 
 Endpoints read the store from ``request.app.state.store``. They are plain functions, so starlette runs
 them in its thread pool: store calls block, and must not hold up the event loop. A uid may hold ``:``,
@@ -14,9 +14,10 @@ from starlette.routing import BaseRoute, Route
 from lineage.errors import InvalidInput, LineageError, NotFound, StoreUnavailable
 from lineage.model import NodeKind
 from lineage.viz.browse import render_browse_page, render_error_page
+from lineage.viz.diff_page import render_diff_page
 from lineage.viz.links import Links
 from lineage.viz.page import render_graph_page
-from lineage.viz.query import GraphQuery, parse_kinds
+from lineage.viz.query import GraphQuery, parse_as_of, parse_kinds
 
 # The policy is in a <meta> element too (so a standalone file has it); the header adds what a meta
 # element cannot carry: no framing by other sites.
@@ -45,6 +46,7 @@ def browse(request: Request) -> HTMLResponse:
             search=params.get("search", "").strip(),
             kind=NodeKind(kinds[0]) if kinds else None,
             after=params.get("after") or None,
+            as_of=parse_as_of(params.get("asOf")),
         )
     except LineageError as exc:
         return _error(request, exc, links)
@@ -67,6 +69,21 @@ def graph(request: Request) -> HTMLResponse:
     return HTMLResponse(html, headers=HEADERS)
 
 
+def diff_page(request: Request) -> HTMLResponse:
+    links = _links(request)
+    params = request.query_params
+    try:
+        a, b = (params.get(name, "").strip() for name in ("a", "b"))
+        if not a or not b:
+            raise InvalidInput("a diff compares two nodes: give their uids as ?a=...&b=...")
+        html = render_diff_page(
+            request.app.state.store, a, b, links=links, as_of=parse_as_of(params.get("asOf"))
+        )
+    except LineageError as exc:
+        return _error(request, exc, links)
+    return HTMLResponse(html, headers=HEADERS)
+
+
 def _links(request: Request) -> Links:
     return Links(base=request.scope.get("root_path", "").rstrip("/"))
 
@@ -82,4 +99,5 @@ def _error(request: Request, exc: LineageError, links: Links) -> HTMLResponse:
 routes: list[BaseRoute] = [
     Route("/", browse, methods=["GET"], name="browse"),
     Route("/graph/{uid:path}", graph, methods=["GET"], name="graph"),
+    Route("/diff", diff_page, methods=["GET"], name="diff"),
 ]

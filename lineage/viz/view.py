@@ -10,11 +10,12 @@ import math
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lineage.errors import InvalidInput
 from lineage.impact import ImpactReport, impact_of
 from lineage.model import Edge, Node, NodeKind, Run
+from lineage.stale import StaleNode, Supersession, newer_versions, stale_among
 from lineage.store.base import LineageStore
 from lineage.viz.query import GraphQuery
 
@@ -77,10 +78,20 @@ class GraphView:
     matched_more: bool = False
     """Whether the query matches more than ``matched``: the store stopped counting."""
 
+    stale: Mapping[str, StaleNode] = field(default_factory=dict)
+    """The stale model versions among the nearest ``STALE_CHECKED`` drawn, and why (``lineage.stale``)."""
+
+    newer: Mapping[str, Supersession] = field(default_factory=dict)
+    """The drawn model versions a newer version of their name has replaced, with the latest."""
+
     @property
     def was_cut(self) -> bool:
         return self.matched > len(self.nodes)
 
+
+STALE_CHECKED = 25
+"""How many drawn model versions, nearest first, a page checks for staleness: each check is an upstream
+traversal of its own."""
 
 COUNTED = 10
 """How many times the cap a page asks the store for, to say how much it left out."""
@@ -104,9 +115,9 @@ def build_view(store: LineageStore, query: GraphQuery, *, max_nodes: int = DEFAU
     # be linked through it; otherwise "datasets only" would draw a row of unconnected boxes.
     for direction in query.directions:
         traverse = store.upstream if direction == "upstream" else store.downstream
-        graph = traverse(query.uid, depth=query.depth, limit=limit)
+        graph = traverse(query.uid, depth=query.depth, limit=limit, as_of=query.as_of)
         if query.view == "impact" and direction == "downstream":
-            report = impact_of(store, graph)
+            report = impact_of(store, graph, as_of=query.as_of)
         limited = limit is not None and graph.truncated and len(graph.nodes) > limit
         matched_more = matched_more or limited
         truncated = truncated or (graph.truncated and not limited)
@@ -129,6 +140,7 @@ def build_view(store: LineageStore, query: GraphQuery, *, max_nodes: int = DEFAU
     indirect = _links_through_hidden(edges.values(), {n.uid for n in kept}, shown_uids)
 
     produced_by = store.produced_by(shown_uids)
+    models = [n for n in shown if n.kind is NodeKind.MODEL]
     run_uids = {e.run for e in direct if e.run} | set(produced_by.values())
     return GraphView(
         query=query,
@@ -148,6 +160,8 @@ def build_view(store: LineageStore, query: GraphQuery, *, max_nodes: int = DEFAU
         impact=report,
         max_nodes=max_nodes,
         matched_more=matched_more,
+        stale=stale_among(store, models[:STALE_CHECKED], as_of=query.as_of),
+        newer=newer_versions(store, models, as_of=query.as_of),
     )
 
 

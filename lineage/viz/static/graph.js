@@ -75,10 +75,12 @@
         ctx.shadowColor = "transparent";
         ctx.lineWidth = style.borderWidth;
         ctx.strokeStyle = style.borderColor;
+        ctx.setLineDash((node.shapeProperties && node.shapeProperties.borderDashes) || []);
         ctx.stroke();
         ctx.beginPath();
         ctx.ellipse(args.x, top + rim, width / 2, rim, 0, 0, Math.PI);
         ctx.stroke();
+        ctx.setLineDash([]);
         ctx.fillStyle = "#1b1b1b";
         ctx.textAlign = "center";
         ctx.textBaseline = "middle";
@@ -116,10 +118,21 @@
       list.append(element("dt", pair[0]), element("dd", pair[1]));
     });
     var parts = [element("h2", node.id, "node-uid")];
+    if (node.stale && node.stale.length) {
+      var stale = element("div", undefined, "stale-reasons");
+      stale.append(element("span", "stale", "badge stale"), element("span", " trained on superseded versions:"));
+      var reasons = element("ul");
+      node.stale.forEach(function (reason) {
+        reasons.append(element("li", reason));
+      });
+      stale.append(reasons);
+      parts.push(stale);
+    }
     if (node.href) {
       var actions = element("p", undefined, "panel-links");
       actions.append(link(node.href, "Graph of this node", "node-graph-link"));
       if (node.impactHref) actions.append(link(node.impactHref, "What a change to it affects", "node-impact-link"));
+      if (node.diffHref) actions.append(link(node.diffHref, "Compare with " + node.latest, "node-diff-link"));
       parts.push(actions);
     }
     parts.push(list);
