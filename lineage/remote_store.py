@@ -44,6 +44,7 @@ RUN = (
     "uid name codeVersion codeDirty parameters environment startedAt endedAt status user parentUid "
     "recordedAt inputUids outputUids"
 )
+PAGE = f"totalCount edges {{ node {{ {NODE} }} }} pageInfo {{ hasNextPage endCursor }}"
 ALIASES = 10
 """Names per ``versions`` document: the server refuses more than 15 aliases in one."""
 IMPORT_BYTES = 4_000_000
@@ -94,36 +95,43 @@ class RemoteStore:
         search: str | None = None,
         first: int = 50,
         after: str | None = None,
+        as_of: str | None = None,
     ) -> NodePage:
         query = (
-            "query($kind: NodeKind, $search: String, $first: Int!, $after: String) {"
-            " nodes(kind: $kind, search: $search, first: $first, after: $after) {"
-            f" totalCount edges {{ node {{ {NODE} }} }} pageInfo {{ hasNextPage endCursor }} }} }}"
+            "query($kind: NodeKind, $search: String, $first: Int!, $after: String, $asOf: DateTime) {"
+            " nodes(kind: $kind, search: $search, first: $first, after: $after, asOf: $asOf) {"
+            f" {PAGE} }} }}"
         )
-        variables = {"kind": _kind(kind), "search": search, "first": first, "after": after}
-        page = self.server.graphql(query, variables)["nodes"]
-        return NodePage(
-            nodes=tuple(node_of(edge["node"]) for edge in page["edges"]),
-            total=page["totalCount"],
-            has_next=page["pageInfo"]["hasNextPage"],
-            end_cursor=page["pageInfo"]["endCursor"],
+        variables = {"kind": _kind(kind), "search": search, "first": first, "after": after, "asOf": as_of}
+        return page_of(self.server.graphql(query, variables)["nodes"])
+
+    def kind_versions(self, kind: NodeKind, *, first: int = 50, after: str | None = None) -> NodePage:
+        query = (
+            "query($kind: NodeKind!, $first: Int!, $after: String) {"
+            f" kindVersions(kind: $kind, first: $first, after: $after) {{ {PAGE} }} }}"
         )
+        variables = {"kind": _kind(kind), "first": first, "after": after}
+        return page_of(self.server.graphql(query, variables)["kindVersions"])
 
     def versions(self, kind: NodeKind, name: str) -> list[Node]:
         return self.versions_of([(NodeKind(kind), name)]).get((NodeKind(kind), name), [])
 
-    def versions_of(self, names: Iterable[tuple[NodeKind, str]]) -> dict[tuple[NodeKind, str], list[Node]]:
+    def versions_of(
+        self, names: Iterable[tuple[NodeKind, str]], *, as_of: str | None = None
+    ) -> dict[tuple[NodeKind, str], list[Node]]:
         wanted = list(dict.fromkeys((NodeKind(kind), name) for kind, name in names))
         found: dict[tuple[NodeKind, str], list[Node]] = {}
         for start in range(0, len(wanted), ALIASES):
             chunk = wanted[start : start + ALIASES]
             fields = " ".join(
-                f"v{i}: versions(kind: $k{i}, name: $n{i}) {{ {NODE} }}" for i in range(len(chunk))
+                f"v{i}: versions(kind: $k{i}, name: $n{i}, asOf: $asOf) {{ {NODE} }}"
+                for i in range(len(chunk))
             )
             declared = ", ".join(f"$k{i}: NodeKind!, $n{i}: String!" for i in range(len(chunk)))
-            variables = {f"k{i}": _kind(k) for i, (k, _) in enumerate(chunk)}
+            variables: dict[str, Any] = {f"k{i}": _kind(k) for i, (k, _) in enumerate(chunk)}
             variables |= {f"n{i}": n for i, (_, n) in enumerate(chunk)}
-            answer = self.server.graphql(f"query({declared}) {{ {fields} }}", variables)
+            variables["asOf"] = as_of
+            answer = self.server.graphql(f"query({declared}, $asOf: DateTime) {{ {fields} }}", variables)
             for i, key in enumerate(chunk):
                 if answer[f"v{i}"]:
                     found[key] = [node_of(n) for n in answer[f"v{i}"]]
@@ -154,10 +162,12 @@ class RemoteStore:
             if node["producedBy"] is not None
         }
 
-    def recent_runs(self, limit: int = 20) -> list[Run]:
-        answer = self.server.graphql(
-            f"query($limit: Int!) {{ recentRuns(limit: $limit) {{ {RUN} }} }}", {"limit": limit}
+    def recent_runs(self, limit: int = 20, *, as_of: str | None = None) -> list[Run]:
+        query = (
+            "query($limit: Int!, $asOf: DateTime) {"
+            f" recentRuns(limit: $limit, asOf: $asOf) {{ {RUN} }} }}"
         )
+        answer = self.server.graphql(query, {"limit": limit, "asOf": as_of})
         return [run_of(r) for r in answer["recentRuns"]]
 
     # --- traversal ------------------------------------------------------------------------------------
@@ -227,8 +237,11 @@ class RemoteStore:
 
     def stats(self) -> dict[str, int]:
         answer = self.server.graphql("{ stats { nodes { kind count } runs edges } }")["stats"]
-        counts = {NodeKind[k["kind"]].value: k["count"] for k in answer["nodes"]}
-        return {**counts, "runs": answer["runs"], "edges": answer["edges"]}
+        return {**_counts(answer["nodes"]), "runs": answer["runs"], "edges": answer["edges"]}
+
+    def counts_by_kind(self, as_of: str | None = None) -> dict[str, int]:
+        query = "query($asOf: DateTime) { countsByKind(asOf: $asOf) { kind count } }"
+        return _counts(self.server.graphql(query, {"asOf": as_of})["countsByKind"])
 
     def cypher(
         self, text: str, params: Mapping[str, Any] | None = None, *, limit: int = 1000, timeout: float = 10.0
@@ -303,6 +316,16 @@ def node_of(answer: Mapping[str, Any]) -> Node:
         metadata=answer["metadata"] or {},
         input_digest=answer["inputDigest"],
         output=answer["output"],
+    )
+
+
+def page_of(answer: Mapping[str, Any]) -> NodePage:
+    """A page of nodes from its GraphQL connection."""
+    return NodePage(
+        nodes=tuple(node_of(edge["node"]) for edge in answer["edges"]),
+        total=answer["totalCount"],
+        has_next=answer["pageInfo"]["hasNextPage"],
+        end_cursor=answer["pageInfo"]["endCursor"],
     )
 
 
@@ -389,6 +412,10 @@ def _run_input(run: Run) -> dict[str, Any]:
         "user": run.user,
         "parent": run.parent,
     }
+
+
+def _counts(kinds: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    return {NodeKind[k["kind"]].value: k["count"] for k in kinds}
 
 
 def _kind(kind: NodeKind | str | None) -> str | None:

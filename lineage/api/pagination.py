@@ -12,6 +12,8 @@ from lineage.api.types import LineageNode
 from lineage.model import NodePage
 from lineage.store.base import encode_cursor
 
+DEFAULT_PAGE = 50
+
 
 @strawberry.type
 class PageInfo:

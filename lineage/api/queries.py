@@ -20,14 +20,12 @@ from lineage import stale as staleness
 from lineage.api.audit import PredictionAudit
 from lineage.api.diff import LineageDiff
 from lineage.api.impact import ImpactReport
-from lineage.api.pagination import NodeConnection
+from lineage.api.pagination import DEFAULT_PAGE, NodeConnection
 from lineage.api.reproduce import Recipe
 from lineage.api.scalars import DateTime, NodeKind
 from lineage.api.stale import StalePage
 from lineage.api.types import DEFAULT_DEPTH, FIRST, Direction, Info, LineageNode, Run, Subgraph, traverse
 from lineage.model import parse_uid
-
-DEFAULT_PAGE = 50
 
 
 def _traversal(direction: Direction, description: str) -> Any:
@@ -167,7 +165,8 @@ class Query:
         found = await info.context.loaders.run.load(uid)
         return None if found is None else Run.from_model(found)
 
-    @strawberry.field(description="The most recently recorded runs, newest first.")
-    async def recent_runs(self, info: Info, limit: int = 20) -> list[Run]:
-        runs = await run_in_threadpool(info.context.store.recent_runs, limit)
+    @strawberry.field(description="The most recently recorded runs (by asOf, when given), newest first.")
+    async def recent_runs(self, info: Info, limit: int = 20, as_of: DateTime | None = None) -> list[Run]:
+        store = info.context.store
+        runs = await run_in_threadpool(lambda: store.recent_runs(limit, as_of=as_of))
         return [Run.from_model(r) for r in runs]

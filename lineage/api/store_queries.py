@@ -10,7 +10,8 @@ from typing import Any
 import strawberry
 from starlette.concurrency import run_in_threadpool
 
-from lineage.api.scalars import JSON, NodeKind
+from lineage.api.pagination import DEFAULT_PAGE, NodeConnection
+from lineage.api.scalars import JSON, DateTime, NodeKind
 from lineage.api.types import Info, LineageNode, Run
 from lineage.errors import InvalidInput
 from lineage.store.base import MAX_PAGE
@@ -62,9 +63,36 @@ class StoreQuery:
         found = await info.context.loaders.run.load_many(uids)
         return [Run.from_model(r) for r in found if r is not None]
 
-    @strawberry.field(description="Every version of a name, oldest recorded first (empty when none).")
-    async def versions(self, info: Info, kind: NodeKind, name: str) -> list[LineageNode]:
-        return LineageNode.from_models(await info.context.loaders.versions.load((kind, name)))
+    @strawberry.field(
+        description="Counts of node versions per kind (every kind, zero or not), recorded by asOf when given."
+    )
+    async def counts_by_kind(self, info: Info, as_of: DateTime | None = None) -> list[KindCount]:
+        counts = await run_in_threadpool(info.context.store.counts_by_kind, as_of)
+        return [KindCount(kind=kind, count=counts[kind.value]) for kind in NodeKind]
+
+    @strawberry.field(
+        description="Every version of a name, oldest recorded first (empty when none); with asOf, those "
+        "recorded by then."
+    )
+    async def versions(
+        self, info: Info, kind: NodeKind, name: str, as_of: DateTime | None = None
+    ) -> list[LineageNode]:
+        if as_of is None:
+            return LineageNode.from_models(await info.context.loaders.versions.load((kind, name)))
+        store = info.context.store
+        found = await run_in_threadpool(lambda: store.versions_of([(kind, name)], as_of=as_of))
+        return LineageNode.from_models(found.get((kind, name), []))
+
+    @strawberry.field(
+        description="The versions of one kind in uid order, a page at a time, found through the name "
+        "look-up (never the node table); totalCount is the page's own size."
+    )
+    async def kind_versions(
+        self, info: Info, kind: NodeKind, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> NodeConnection:
+        store = info.context.store
+        page = await run_in_threadpool(lambda: store.kind_versions(kind, first=first, after=after))
+        return NodeConnection.from_model(page)
 
     @strawberry.field(
         description="One Cypher statement that only reads the store; the engine refuses anything more. "
