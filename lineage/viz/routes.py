@@ -7,11 +7,13 @@ them in its thread pool: store calls block, and must not hold up the event loop.
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import BaseRoute, Route
 
-from lineage.errors import InvalidInput, LineageError, NotFound, StoreUnavailable
+from lineage.errors import InvalidInput, LineageError, classify
 from lineage.model import NodeKind
 from lineage.viz.browse import render_browse_page, render_error_page
 from lineage.viz.links import Links
@@ -25,11 +27,6 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
-STATUS = (
-    (InvalidInput, 400, "Bad request"),
-    (NotFound, 404, "Not found"),
-    (StoreUnavailable, 503, "Unavailable"),
-)
 
 
 def browse(request: Request) -> HTMLResponse:
@@ -72,7 +69,9 @@ def _links(request: Request) -> Links:
 
 
 def _error(request: Request, exc: LineageError, links: Links) -> HTMLResponse:
-    status, heading = next(((s, h) for cls, s, h in STATUS if isinstance(exc, cls)), (500, "Error"))
+    entry = classify(exc)
+    status = entry.status if entry else 500
+    heading = HTTPStatus(status).phrase
     headers = {**HEADERS, "Retry-After": request.app.state.settings.retry_after} if status == 503 else HEADERS
     return HTMLResponse(
         render_error_page(heading, str(exc), links=links), status_code=status, headers=headers
