@@ -257,7 +257,7 @@ def test_query_string_round_trip_and_graphql_text() -> None:
         "{\n"
         '  upstream(uid: "model:credit_limit_model@2", depth: 3, kinds: [DATASET, FEATURE, MODEL]) '
         "{ root { uid } truncated nodes { uid kind name version checksum recordedAt createdAt owner source "
-        "description metadata } edges { source target run } }\n"
+        "description metadata } edges { source target run indirect via } }\n"
         "}\n"
     )
     both = GraphQuery(uid=LIMIT_MODEL, kinds=tuple(NodeKind))
@@ -275,7 +275,7 @@ def test_query_string_round_trip_and_graphql_text() -> None:
     [
         ({"depth": ["0"]}, "depth 0 out of range: a whole number from 1 to 50"),
         ({"depth": ["51"]}, "depth 51 out of range"),
-        ({"depth": ["two"]}, "depth 'two' is not a whole number"),
+        ({"depth": ["two"]}, "depth 'two' out of range: a whole number from 1 to 50"),
         ({"direction": ["sideways"]}, "direction 'sideways' is not one of both, upstream, downstream"),
         ({"view": ["3d"]}, "view '3d' is not one of lineage, impact"),
         ({"kinds": ["model,table"]}, "kinds: unknown kind 'table'"),

@@ -18,8 +18,9 @@ from lineage.api.audit import PredictionAudit
 from lineage.api.impact import ImpactReport
 from lineage.api.pagination import NodeConnection
 from lineage.api.scalars import DateTime, NodeKind
-from lineage.api.types import DEFAULT_DEPTH, FIRST, Direction, Info, LineageNode, Run, Subgraph, traverse
+from lineage.api.types import FIRST, Direction, Info, LineageNode, Run, Subgraph, traverse
 from lineage.model import parse_uid
+from lineage.query import DEFAULT_DEPTH
 
 DEFAULT_PAGE = 50
 

@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Route
 
 from lineage.errors import InvalidInput, LineageError, classify
 from lineage.model import NodeKind
+from lineage.query import default_depth, validate_depth
 from lineage.viz.browse import render_browse_page, render_error_page
 from lineage.viz.links import Links
 from lineage.viz.page import render_graph_page
@@ -54,10 +55,9 @@ def graph(request: Request) -> HTMLResponse:
     try:
         query = GraphQuery.from_params(request.path_params["uid"], {k: params.getlist(k) for k in params})
         max_depth = request.app.state.settings.max_depth
-        if "depth" not in params:  # the default depth, within a server cap set below it
-            query = query.changed(depth=min(query.depth, max_depth))
-        if query.depth > max_depth:
-            raise InvalidInput(f"depth {query.depth} out of range: this server allows 1 to {max_depth}")
+        if "depth" not in params:
+            query = query.changed(depth=default_depth(max_depth))
+        validate_depth(query.depth, max_depth)
         html = render_graph_page(request.app.state.store, query, links=links)
     except LineageError as exc:
         return _error(request, exc, links)
