@@ -111,6 +111,19 @@ def test_the_page_marks_the_root_labels_edges_by_run_and_links_each_node(demo_st
     assert fields["depth"] == "1 upstream"
 
 
+def test_the_page_draws_the_stores_own_filtered_traversal(demo_store: LineageStore) -> None:
+    uid, kinds = "prediction:credit_offer@c-1002-g2", (NodeKind.DATASET, NodeKind.MODEL)
+    view = build_view(demo_store, GraphQuery(uid=uid, direction="upstream", kinds=kinds))
+    graph = demo_store.upstream(uid, kinds=kinds)
+    assert view.nodes == graph.nodes
+    assert set(view.edges) == set(graph.edges)
+    assert view.indirect == graph.indirect
+    # the offer's score (a prediction) and the analysis (a feature) are hidden and bridged
+    assert (uid, "model:scoring_model@2", ("prediction:customer_score@c-1002-g2",)) in {
+        (e.source, e.target, e.via) for e in graph.indirect
+    }
+
+
 def test_kinds_filter_links_what_remains_through_what_it_hides(demo_store: LineageStore) -> None:
     uid = "prediction:credit_offer@c-1002-g2"
     view = build_view(demo_store, GraphQuery(uid=uid, direction="upstream", kinds=(NodeKind.DATASET,)))

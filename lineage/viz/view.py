@@ -96,20 +96,19 @@ def build_view(store: LineageStore, query: GraphQuery, *, max_nodes: int = DEFAU
     # than that). The impact view counts everything downstream, so it asks for all of it.
     impact_view = query.view == "impact"
     limit = None if impact_view else max_nodes * COUNTED
-    # The kinds filter means what it means in GraphQL and the CLI: the store's traversal keeps the nodes
-    # of those kinds and links them through the ones it hides. The impact report counts every kind, so
-    # the impact view filters its traversal after the report, with the same function.
+    # The kinds filter means what it means in GraphQL and the CLI: the store's traversal with kinds is
+    # keep_kinds over its traversal without them, nodes and indirect edges alike. The page filters
+    # after the traversal, with that same function, because the impact report counts every kind and
+    # whether the limit cut the traversal shows in the unfiltered node count.
     for direction in query.directions:
         traverse = store.upstream if direction == "upstream" else store.downstream
-        graph = traverse(
-            query.uid, depth=query.depth, kinds=None if impact_view else query.kinds, limit=limit
-        )
+        graph = traverse(query.uid, depth=query.depth, limit=limit)
         if impact_view:
             report = impact_of(store, graph)
-            graph = keep_kinds(graph, query.kinds)
         limited = limit is not None and graph.truncated and len(graph.nodes) > limit
         matched_more = matched_more or limited
         truncated = truncated or (graph.truncated and not limited)
+        graph = keep_kinds(graph, query.kinds)
         for node in graph.nodes:
             nodes.setdefault(node.uid, node)
             depth = graph.depths[node.uid]
