@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
@@ -20,6 +21,23 @@ def dataset(name: str, version: str = "1", **extra: object) -> Node:
 
 def feature(name: str, version: str = "1", **extra: object) -> Node:
     return Node(kind=NodeKind.FEATURE, name=name, version=version, **extra)  # type: ignore[arg-type]
+
+
+def diamonds(levels: int, *, side: Callable[[str], Node]) -> Batch:
+    """Datasets d0 <- d1 <- ... <- d<levels>, each through a diamond: d<i> derives from two ``side``
+    nodes l<i> and r<i>, which both derive from d<i-1>. 2**levels paths from top to bottom."""
+    nodes, edges = [dataset("d0")], []
+    for level in range(1, levels + 1):
+        left, right, join = side(f"l{level}"), side(f"r{level}"), dataset(f"d{level}")
+        nodes += [left, right, join]
+        top = f"dataset:d{level - 1}@1"
+        edges += [
+            Edge(source=left.uid, target=top),
+            Edge(source=right.uid, target=top),
+            Edge(source=join.uid, target=left.uid),
+            Edge(source=join.uid, target=right.uid),
+        ]
+    return Batch(nodes=tuple(nodes), edges=tuple(edges))
 
 
 def chain(*nodes: Node) -> Batch:
@@ -227,6 +245,11 @@ def model(name: str, version: str = "1") -> Node:
     return Node(kind=NodeKind.MODEL, name=name, version=version)
 
 
+def derived(*nodes: Node, edges: list[tuple[Node, Node]]) -> Batch:
+    """The nodes, and each (source, target) pair as source DERIVED_FROM target."""
+    return Batch(nodes=nodes, edges=tuple(Edge(source=s.uid, target=t.uid) for s, t in edges))
+
+
 def links(graph: Subgraph) -> set[tuple[str, str, bool, tuple[str, ...]]]:
     return {(e.source, e.target, e.indirect, e.via) for e in graph.links}
 
@@ -248,18 +271,7 @@ def test_a_kinds_filter_links_the_kept_nodes_through_the_hidden_ones(store: Line
 def test_a_hidden_diamond_is_one_link_through_both_sides(store: LineageStore) -> None:
     """Each bridge once: 20 diamonds of hidden features between kept datasets give 20 links, one per
     pair, naming both sides of its diamond, and the 2**20 paths are never walked."""
-    nodes, edges = [dataset("d0")], []
-    for level in range(1, 21):
-        left, right, join = feature(f"l{level}"), feature(f"r{level}"), dataset(f"d{level}")
-        nodes += [left, right, join]
-        top = f"dataset:d{level - 1}@1"
-        edges += [
-            Edge(source=left.uid, target=top),
-            Edge(source=right.uid, target=top),
-            Edge(source=join.uid, target=left.uid),
-            Edge(source=join.uid, target=right.uid),
-        ]
-    store.write(Batch(nodes=tuple(nodes), edges=tuple(edges)))
+    store.write(diamonds(20, side=feature))
     graph = store.upstream("dataset:d20@1", depth=50, kinds=[NodeKind.DATASET])
     assert len(graph.nodes) == 21 and graph.edges == ()
     assert links(graph) == {
@@ -270,33 +282,14 @@ def test_a_hidden_diamond_is_one_link_through_both_sides(store: LineageStore) ->
 
 def test_a_recorded_edge_is_not_repeated_as_an_indirect_one(store: LineageStore) -> None:
     raw, f, m = dataset("raw"), feature("f"), model("m")
-    store.write(
-        Batch(
-            nodes=(raw, f, m),
-            edges=(
-                Edge(source=f.uid, target=raw.uid),
-                Edge(source=m.uid, target=f.uid),
-                Edge(source=m.uid, target=raw.uid),
-            ),
-        )
-    )
+    store.write(derived(raw, f, m, edges=[(f, raw), (m, f), (m, raw)]))
     graph = store.upstream(m.uid, kinds=[NodeKind.MODEL, NodeKind.DATASET])
     assert links(graph) == {(m.uid, raw.uid, False, ())}
 
 
 def test_a_kinds_filter_through_a_hidden_cycle_ends(store: LineageStore) -> None:
     raw, a, b, m = dataset("raw"), feature("a"), feature("b"), model("m")
-    store.write(
-        Batch(
-            nodes=(raw, a, b, m),
-            edges=(
-                Edge(source=m.uid, target=a.uid),
-                Edge(source=a.uid, target=b.uid),
-                Edge(source=b.uid, target=a.uid),
-                Edge(source=b.uid, target=raw.uid),
-            ),
-        )
-    )
+    store.write(derived(raw, a, b, m, edges=[(m, a), (a, b), (b, a), (b, raw)]))
     graph = store.upstream(m.uid, kinds=[NodeKind.DATASET])
     assert links(graph) == {(m.uid, raw.uid, True, (a.uid, b.uid))}
 
@@ -323,18 +316,7 @@ def test_as_of_ignores_what_was_recorded_later(store: LineageStore) -> None:
 
 def test_diamonds_give_distinct_nodes_and_edges(store: LineageStore) -> None:
     """A chain of 20 diamonds has 2**20 paths from top to bottom and 61 nodes."""
-    nodes, edges = [dataset("d0")], []
-    for level in range(1, 21):
-        left, right, join = dataset(f"l{level}"), dataset(f"r{level}"), dataset(f"d{level}")
-        nodes += [left, right, join]
-        top = f"dataset:d{level - 1}@1"
-        edges += [
-            Edge(source=left.uid, target=top),
-            Edge(source=right.uid, target=top),
-            Edge(source=join.uid, target=left.uid),
-            Edge(source=join.uid, target=right.uid),
-        ]
-    store.write(Batch(nodes=tuple(nodes), edges=tuple(edges)))
+    store.write(diamonds(20, side=dataset))
     started = time.perf_counter()
     graph = store.upstream("dataset:d20@1", depth=50)
     assert time.perf_counter() - started < 10, "a path-enumerating traversal would not come back at all"
