@@ -18,7 +18,7 @@ from lineage.api.audit import PredictionAudit
 from lineage.api.impact import ImpactReport
 from lineage.api.pagination import NodeConnection
 from lineage.api.scalars import DateTime, NodeKind
-from lineage.api.types import FIRST, Direction, Info, LineageNode, Run, Subgraph, traverse
+from lineage.api.types import FIRST, KINDS, Direction, Info, LineageNode, Run, Subgraph, traverse
 from lineage.model import parse_uid
 from lineage.query import DEFAULT_DEPTH
 
@@ -30,7 +30,7 @@ def _traversal(direction: Direction, description: str) -> Any:
         info: Info,
         uid: strawberry.ID,
         depth: int = DEFAULT_DEPTH,
-        kinds: list[NodeKind] | None = None,
+        kinds: Annotated[list[NodeKind] | None, strawberry.argument(description=KINDS)] = None,
         as_of: DateTime | None = None,
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
     ) -> Subgraph:

@@ -37,6 +37,10 @@ from lineage.store.base import validate_limit
 Info = strawberry.Info[Context, None]
 Direction = Literal["upstream", "downstream"]
 
+KINDS = (
+    "Keep the root and the nodes of these kinds; `edges` then links them through the others too, as "
+    "`indirect` edges naming the hidden nodes in `via`."
+)
 FIRST = (
     "At most this many nodes besides the root, nearest first: the search stops there, and `truncated` "
     "says it did."
@@ -50,7 +54,7 @@ def _traversal_of_node(direction: Direction, description: str) -> Any:
         parent: strawberry.Parent[model.Node],
         info: Info,
         depth: int = DEFAULT_DEPTH,
-        kinds: list[NodeKind] | None = None,
+        kinds: Annotated[list[NodeKind] | None, strawberry.argument(description=KINDS)] = None,
         as_of: DateTime | None = None,
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
     ) -> Subgraph:
