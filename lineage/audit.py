@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from lineage.errors import InvalidInput
 from lineage.model import Edge, Node, NodeKind, Run, Subgraph, parse_uid
-from lineage.store.base import MAX_DEPTH, LineageStore
+from lineage.query import MAX_DEPTH, latest_versions
+from lineage.store.base import LineageStore
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,9 @@ def audit(store: LineageStore, uid: str) -> PredictionAudit:
     nodes = {n.uid: n for n in graph.nodes}
     parents = parents_of(graph.edges)
     produced_by = store.producing_runs(nodes)
-    latest = _latest_versions(store, nodes.values())
+    latest = latest_versions(
+        store, {(n.kind, n.name) for n in graph.nodes if n.kind is not NodeKind.PREDICTION}
+    )
 
     made_by = {
         n.uid: _model_parent(n.uid, parents, nodes) for n in graph.nodes if n.kind is NodeKind.PREDICTION
@@ -123,11 +126,6 @@ def _upstream_of(uid: str, parents: Mapping[str, set[str]]) -> list[str]:
         frontier = [p for u in frontier for p in sorted(parents.get(u, ())) if p not in seen and p != uid]
         seen.update(dict.fromkeys(frontier))
     return list(seen)
-
-
-def _latest_versions(store: LineageStore, nodes: Iterable[Node]) -> dict[tuple[NodeKind, str], Node]:
-    names = {(n.kind, n.name) for n in nodes if n.kind is not NodeKind.PREDICTION}
-    return {name: history[-1] for name, history in store.versions_of(names).items()}
 
 
 def _model_use(

@@ -16,10 +16,11 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from lineage.errors import LineageError
-from lineage.model import Node, NodeKind, Run, Subgraph, WriteResult
+from lineage.errors import InvalidInput, LineageError
+from lineage.model import Edge, IndirectEdge, Node, NodeKind, Run, Subgraph, WriteResult
+from lineage.query import DEFAULT_DEPTH, MAX_DEPTH, validate_depth
 from lineage.store import LineageStore, default_url, open_store
-from lineage.store.base import MAX_DEPTH, MAX_LIMIT
+from lineage.store.base import MAX_LIMIT
 
 if TYPE_CHECKING:
     from lineage.audit import PredictionAudit
@@ -94,6 +95,22 @@ def _where_options(*names: str) -> Callable[[F], F]:
         return function
 
     return decorate
+
+
+class _Depth(click.ParamType[int]):
+    """A traversal depth, refused in the same words as in GraphQL and on the pages."""
+
+    name = "integer"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        text = str(value).strip()
+        try:
+            return validate_depth(int(text) if text.isascii() and text.isdigit() else text)
+        except InvalidInput as exc:
+            self.fail(str(exc), param, ctx)
+
+
+DEPTH_OPTION = click.option("--depth", type=_Depth(), default=DEFAULT_DEPTH, show_default=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -187,7 +204,19 @@ def subgraph_json(graph: Subgraph) -> dict[str, Any]:
         "root": graph.root.uid,
         "truncated": graph.truncated,
         "nodes": [{**node_json(n), "depth": graph.depths[n.uid]} for n in graph.nodes],
-        "edges": [e.to_record() for e in graph.edges],
+        "edges": [edge_json(e) for e in graph.links],
+    }
+
+
+def edge_json(edge: Edge | IndirectEdge) -> dict[str, Any]:
+    """A recorded edge, or a link through nodes of the kinds left out (``indirect``, through ``via``)."""
+    return {
+        "source": edge.source,
+        "target": edge.target,
+        "run": edge.run,
+        "recorded_at": edge.recorded_at,
+        "indirect": edge.indirect,
+        "via": list(edge.via),
     }
 
 
@@ -198,7 +227,9 @@ def _print_subgraph(graph: Subgraph, direction: str) -> None:
     for node in graph.nodes[1:]:
         table.add_row(str(graph.depths[node.uid]), node.kind.value, node.name, node.version, node.recorded_at)
     console.print(table)
-    summary = f"{_plural(len(graph.nodes) - 1, 'node')}, {_plural(len(graph.edges), 'edge')}"
+    summary = f"{_plural(len(graph.nodes) - 1, 'node')}, {_plural(len(graph.links), 'edge')}"
+    if graph.indirect:
+        summary += f" ({len(graph.indirect)} through nodes of the kinds left out)"
     if graph.truncated:
         summary += "; cut off by the depth bound or --limit (raise them to see more)"
     click.echo(summary)
@@ -213,7 +244,7 @@ TRAVERSAL_HELP = {
 def _traversal(direction: str) -> None:
     @_store_command(direction, help=TRAVERSAL_HELP[direction])
     @click.argument("uid")
-    @click.option("--depth", type=click.IntRange(1, MAX_DEPTH), default=10, show_default=True)
+    @DEPTH_OPTION
     @click.option("--kind", "kinds", type=KIND, multiple=True, help="Only nodes of this kind (repeatable).")
     @click.option("--as-of", help="Ignore what was recorded after this ISO 8601 time.")
     @click.option(
@@ -591,7 +622,7 @@ def serve(ctx: click.Context, /, **options: Any) -> None:
 @click.option(
     "--direction", type=click.Choice(["both", "upstream", "downstream"]), default="both", show_default=True
 )
-@click.option("--depth", type=click.IntRange(1, MAX_DEPTH), default=10, show_default=True)
+@DEPTH_OPTION
 @click.option("--kind", "kinds", type=KIND, multiple=True, help="Only nodes of this kind (repeatable).")
 @click.option(
     "--view",

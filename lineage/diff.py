@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from lineage.model import Node, NodeKind, Run, Subgraph
-from lineage.store.base import MAX_DEPTH, LineageStore
+from lineage.query import MAX_DEPTH
+from lineage.store.base import LineageStore
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 
 class LineageError(Exception):
     """Base of every error this package raises on purpose."""
@@ -25,3 +27,27 @@ class ReadOnlyViolation(LineageError):
 
 class StoreUnavailable(LineageError):
     """The store cannot be opened or reached: a wrong URL, a server that is down, a locked directory."""
+
+
+class ErrorClass(NamedTuple):
+    """How every surface labels one error: its GraphQL ``extensions.code`` and its HTTP status."""
+
+    error: type[LineageError]
+    code: str
+    status: int
+
+
+ERRORS: tuple[ErrorClass, ...] = (
+    ErrorClass(StoreUnavailable, "STORE_UNAVAILABLE", 503),
+    ErrorClass(InvalidInput, "BAD_USER_INPUT", 400),
+    ErrorClass(NotFound, "NOT_FOUND", 404),
+    ErrorClass(Conflict, "CONFLICT", 409),
+    ErrorClass(ReadOnlyViolation, "FORBIDDEN", 403),
+)
+"""The one table of error labels: the GraphQL codes, the JSON routes' and the pages' statuses, and
+(read backwards) the errors ``lineage.remote`` raises for a server's answers all come from it."""
+
+
+def classify(error: BaseException) -> ErrorClass | None:
+    """The table's entry for ``error``; None for anything that is not a user's error (a bug)."""
+    return next((entry for entry in ERRORS if isinstance(error, entry.error)), None)

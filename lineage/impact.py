@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from lineage.model import Node, NodeKind, Subgraph
+from lineage.query import DEFAULT_DEPTH, latest_versions
 from lineage.store.base import LineageStore
 
 DEPLOYED_STAGES = frozenset({"production", "prod", "deployed"})
@@ -47,7 +48,9 @@ class ImpactReport:
     truncated: bool
 
 
-def impact(store: LineageStore, uid: str, *, depth: int = 10, as_of: str | None = None) -> ImpactReport:
+def impact(
+    store: LineageStore, uid: str, *, depth: int = DEFAULT_DEPTH, as_of: str | None = None
+) -> ImpactReport:
     """Everything downstream of ``uid`` (the root itself excluded), grouped by kind, nearest first; with
     ``as_of``, as the store stood then (the latest versions too)."""
     return impact_of(store, store.downstream(uid, depth=depth, as_of=as_of), as_of=as_of)
@@ -60,17 +63,17 @@ def impact_of(store: LineageStore, graph: Subgraph, *, as_of: str | None = None)
     counts = Counter(n.kind for n in affected)
     # Predictions are events, not versions of something that gets a newer version: a name of them can
     # hold millions, and "latest" means nothing there, so only data, features and models are named.
-    versions = store.versions_of(
-        ((n.kind, n.name) for n in affected if n.kind is not NodeKind.PREDICTION), as_of=as_of
+    latest = latest_versions(
+        store, {(n.kind, n.name) for n in affected if n.kind is not NodeKind.PREDICTION}, as_of=as_of
     )
     names = tuple(
         AffectedName(
             kind=kind,
             name=name,
             affected_versions=tuple(n.version for n in affected if (n.kind, n.name) == (kind, name)),
-            latest=history[-1],
+            latest=newest,
         )
-        for (kind, name), history in sorted(versions.items())
+        for (kind, name), newest in sorted(latest.items())
     )
     models = tuple(n for n in affected if n.kind is NodeKind.MODEL)
     return ImpactReport(

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from lineage.errors import Conflict, InvalidInput
 
@@ -452,6 +452,11 @@ class Edge:
     run: str | None = None
     recorded_at: str | None = None
 
+    # A recorded edge links its two ends directly (see IndirectEdge); class attributes, not fields, so
+    # that records and exports stay as they are.
+    indirect: ClassVar[bool] = False
+    via: ClassVar[tuple[str, ...]] = ()
+
     def __post_init__(self) -> None:
         parse_uid(self.source)
         parse_uid(self.target)
@@ -478,6 +483,27 @@ class Edge:
             "run": self.run,
             "recorded_at": self.recorded_at,
         }
+
+
+@dataclass(frozen=True, kw_only=True)
+class IndirectEdge:
+    """``source`` derives from ``target`` through ``via``: nodes that a traversal's kinds filter hides.
+
+    Not a recorded fact but a traversal's answer (``lineage.query.keep_kinds``), so it has no run and
+    no recording time. ``via`` holds every hidden node on some chain from ``source`` to ``target`` that
+    passes through hidden nodes only, in uid order."""
+
+    source: str
+    target: str
+    via: tuple[str, ...]
+
+    indirect: ClassVar[bool] = True
+    run: ClassVar[None] = None
+    recorded_at: ClassVar[None] = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.source, self.target)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -545,13 +571,22 @@ class WriteResult:
 @dataclass(frozen=True)
 class Subgraph:
     """The result of a traversal: distinct nodes (root included), the edges among them, and how deep each
-    node was first reached. ``truncated`` says that the depth bound cut the traversal off."""
+    node was first reached. ``truncated`` says that the depth bound cut the traversal off.
+
+    ``edges`` are the recorded DERIVED_FROM edges among the nodes; ``indirect`` the links between them
+    through nodes a kinds filter hid (empty without a filter). ``links`` are both, as every surface
+    shows them: the filtered graph stays connected the way the whole one is."""
 
     root: Node
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
     depths: Mapping[str, int]
     truncated: bool
+    indirect: tuple[IndirectEdge, ...] = ()
+
+    @property
+    def links(self) -> tuple[Edge | IndirectEdge, ...]:
+        return (*self.edges, *self.indirect)
 
 
 @dataclass(frozen=True)

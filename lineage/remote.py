@@ -14,24 +14,17 @@ from typing import Any
 
 import httpx
 
-from lineage.errors import Conflict, InvalidInput, LineageError, NotFound, ReadOnlyViolation, StoreUnavailable
+from lineage.errors import ERRORS, InvalidInput, LineageError, StoreUnavailable
 
-# The inverse of lineage.api.errors.CODES: what the server labelled an error becomes that error here.
-_ERRORS: dict[str, type[LineageError]] = {
-    "STORE_UNAVAILABLE": StoreUnavailable,
-    "BAD_USER_INPUT": InvalidInput,
-    "GRAPHQL_VALIDATION_FAILED": InvalidInput,
-    "NOT_FOUND": NotFound,
-    "CONFLICT": Conflict,
-    "FORBIDDEN": ReadOnlyViolation,
+# The table every surface labels errors by, read backwards: what the server labelled an error becomes
+# that error here. graphql-core's own refusals and the edge's (body too large, unprocessable) are the
+# caller's bad input too.
+_ERRORS: dict[str, type[LineageError]] = {e.code: e.error for e in ERRORS} | {
+    "GRAPHQL_VALIDATION_FAILED": InvalidInput
 }
-_STATUS_ERRORS: dict[int, type[LineageError]] = {
-    400: InvalidInput,
-    404: NotFound,
-    409: Conflict,
+_STATUS_ERRORS: dict[int, type[LineageError]] = {e.status: e.error for e in ERRORS} | {
     413: InvalidInput,
     422: InvalidInput,
-    503: StoreUnavailable,
 }
 
 

@@ -23,6 +23,7 @@ from lineage.jsonl import HEADER, encode_record
 from lineage.model import (
     Batch,
     Edge,
+    IndirectEdge,
     Node,
     NodeKind,
     NodePage,
@@ -206,7 +207,7 @@ class RemoteStore:
         query = (
             "query($uid: ID!, $depth: Int!, $kinds: [NodeKind!], $asOf: DateTime, $first: Int) {"
             f" {direction}(uid: $uid, depth: $depth, kinds: $kinds, asOf: $asOf, first: $first) {{"
-            f" nodes {{ {NODE} }} edges {{ source target run recordedAt }} depths truncated }} }}"
+            f" nodes {{ {NODE} }} edges {{ source target run recordedAt indirect via }} depths truncated }} }}"
         )
         variables = {
             "uid": uid,
@@ -223,9 +224,15 @@ class RemoteStore:
             edges=tuple(
                 Edge.stored(source=e["source"], target=e["target"], run=e["run"], recorded_at=e["recordedAt"])
                 for e in graph["edges"]
+                if not e["indirect"]
             ),
             depths={n.uid: d for n, d in zip(nodes, graph["depths"], strict=True)},
             truncated=graph["truncated"],
+            indirect=tuple(
+                IndirectEdge(source=e["source"], target=e["target"], via=tuple(e["via"]))
+                for e in graph["edges"]
+                if e["indirect"]
+            ),
         )
 
     def path(self, source: str, target: str) -> list[Node] | None:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from lineage.errors import InvalidInput
 from lineage.model import Node, NodeKind, parse_time
-from lineage.store.base import MAX_DEPTH, MAX_PAGE, LineageStore
+from lineage.query import MAX_DEPTH
+from lineage.store.base import MAX_PAGE, LineageStore
 
 PREDICTIONS_PER_MODEL = 100
 

@@ -194,9 +194,9 @@ def test_upstream_node_by_node_over_http(demo_store: LineageStore) -> None:
     assert graph["truncated"] is True  # the datasets behind the analysis are three hops away
 
 
-def test_downstream_filtered_by_kind(client: TestClient) -> None:
+def test_downstream_filtered_by_kind_links_the_kept_nodes_through_the_hidden(client: TestClient) -> None:
     query = """{ downstream(uid: "dataset:customer_data@2026-01", kinds: [MODEL]) {
-        nodes { uid } edges { source }
+        nodes { uid } edges { source target run indirect via }
     } }"""
     graph = ok(graphql(client, query))["downstream"]
     assert [n["uid"] for n in graph["nodes"]] == [
@@ -204,7 +204,22 @@ def test_downstream_filtered_by_kind(client: TestClient) -> None:
         "model:scoring_model@1",
         "model:credit_limit_model@1",
     ]
-    assert graph["edges"] == [{"source": "model:credit_limit_model@1"}]
+    assert graph["edges"] == [
+        {
+            "source": "model:credit_limit_model@1",
+            "target": "model:scoring_model@1",
+            "run": "run-train-limit-1",
+            "indirect": False,
+            "via": [],
+        },
+        {
+            "source": "model:scoring_model@1",
+            "target": "dataset:customer_data@2026-01",
+            "run": None,
+            "indirect": True,
+            "via": ["feature:purchase_analysis@1"],
+        },
+    ]
 
 
 def test_nested_traversals_from_a_node(client: TestClient) -> None:
@@ -347,7 +362,7 @@ def test_audit_takes_a_prediction_and_names_what_else_it_got(client: TestClient)
 def test_depth_beyond_the_store_cap_is_refused(client: TestClient) -> None:
     problem = error(graphql(client, f'{{ upstream(uid: "{LIMIT_MODEL}", depth: 51) {{ truncated }} }}'))
     assert problem["extensions"]["code"] == "BAD_USER_INPUT"
-    assert problem["message"] == "depth 51 out of range: a whole number from 1 to 50 on this server"
+    assert problem["message"] == "depth 51 out of range: a whole number from 1 to 50"
     zero = error(graphql(client, f'{{ impact(uid: "{LIMIT_MODEL}", depth: 0) {{ total }} }}'))
     assert "depth 0 out of range" in zero["message"]
 
@@ -359,7 +374,7 @@ def test_the_server_depth_cap_is_configurable(demo_store: LineageStore) -> None:
             graphql(client, f'{{ node(uid: "{LIMIT_MODEL}") {{ upstream(depth: 3) {{ truncated }} }} }}')
         )
     assert allowed["upstream"]["truncated"] is True
-    assert refused["message"] == "depth 3 out of range: a whole number from 1 to 2 on this server"
+    assert refused["message"] == "depth 3 out of range: a whole number from 1 to 2"
 
 
 def test_a_deeply_nested_query_is_refused_before_it_runs(client: TestClient) -> None:

@@ -56,6 +56,27 @@ def test_downstream_table_with_kind_filter_and_depth(demo_url: str) -> None:
     assert "cut off by the depth bound or --limit" in output
 
 
+def test_a_kind_filter_keeps_the_links_through_what_it_hides(demo_url: str) -> None:
+    args = ("upstream", "model:credit_limit_model@2", "--kind", "dataset", "--kind", "model")
+    graph = json.loads(lineage(demo_url, *args, "--json").output)
+    assert {n["kind"] for n in graph["nodes"]} == {"dataset", "model"}
+    indirect = [(e["source"], e["target"], e["via"], e["run"]) for e in graph["edges"] if e["indirect"]]
+    assert indirect == [
+        ("model:scoring_model@2", target, ["feature:purchase_analysis@2"], None)
+        for target in ("dataset:customer_data@2026-04", "dataset:historic_data@2025")
+    ]
+    direct = [e for e in graph["edges"] if not e["indirect"]]
+    assert len(direct) == 3 and all(e["via"] == [] and e["run"] for e in direct)
+    assert "5 nodes, 5 edges (2 through nodes of the kinds left out)" in lineage(demo_url, *args).output
+
+
+def test_a_depth_out_of_range_is_refused_in_the_words_of_every_surface(demo_url: str) -> None:
+    for depth, shown in (("51", "51"), ("0", "0"), ("two", "'two'")):
+        refused = lineage(demo_url, "upstream", "model:credit_limit_model@2", "--depth", depth)
+        assert refused.exit_code == 2
+        assert f"depth {shown} out of range: a whole number from 1 to 50" in refused.output
+
+
 def test_limit_keeps_the_nearest_nodes_and_says_it_cut(demo_url: str) -> None:
     result = lineage(demo_url, "upstream", "model:credit_limit_model@2", "--limit", "3", "--json")
     graph = json.loads(result.output)

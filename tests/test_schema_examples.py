@@ -62,6 +62,21 @@ def _offer_lineage(data: Data) -> None:
     assert not any(n["kind"] == "DATASET" for n in nodes.values())
 
 
+def _data_behind_an_offer(data: Data) -> None:
+    offer = "prediction:credit_offer@c-1002-g2"
+    datasets = {
+        "dataset:customer_data@2026-04",
+        "dataset:historic_data@2025",
+        "dataset:cost_risk_function@v1",
+        "dataset:market_conditions@2026-Q2",
+    }
+    assert {n["uid"] for n in data["upstream"]["nodes"]} == {offer, *datasets}
+    edges = {e["target"]: e for e in data["upstream"]["edges"]}
+    assert set(edges) == datasets and all(e["source"] == offer and e["indirect"] for e in edges.values())
+    assert edges["dataset:market_conditions@2026-Q2"]["via"] == ["model:credit_limit_model@2"]
+    assert "feature:purchase_analysis@2" in edges["dataset:customer_data@2026-04"]["via"]
+
+
 def _superseded_training_data(data: Data) -> None:
     nodes = data["node"]["upstream"]["nodes"]
     versions = {n["uid"]: [v["version"] for v in n["versions"]] for n in nodes[1:]}
@@ -184,6 +199,7 @@ CHECKS: dict[str, Callable[[Data], None]] = {
     "stale_models": _stale_models,
     "diff_credit_limit_models": _diff_credit_limit_models,
     "audit_an_offer": _audit_an_offer,
+    "data_behind_an_offer": _data_behind_an_offer,
     "what_fed_this_model": _what_fed_this_model,
     "impact_of_customer_data": _impact_of_customer_data,
     "offer_lineage": _offer_lineage,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
 
 from lineage.errors import Conflict, InvalidInput, NotFound
 from lineage.ingest.batches import predictions_batch, run_batch
-from lineage.model import Batch, Edge, Node, NodeKind, Prediction, Run, now
+from lineage.model import Batch, Edge, Node, NodeKind, Prediction, Run, Subgraph, now
 from lineage.store.base import LineageStore, Transaction
 
 
@@ -20,6 +21,23 @@ def dataset(name: str, version: str = "1", **extra: object) -> Node:
 
 def feature(name: str, version: str = "1", **extra: object) -> Node:
     return Node(kind=NodeKind.FEATURE, name=name, version=version, **extra)  # type: ignore[arg-type]
+
+
+def diamonds(levels: int, *, side: Callable[[str], Node]) -> Batch:
+    """Datasets d0 <- d1 <- ... <- d<levels>, each through a diamond: d<i> derives from two ``side``
+    nodes l<i> and r<i>, which both derive from d<i-1>. 2**levels paths from top to bottom."""
+    nodes, edges = [dataset("d0")], []
+    for level in range(1, levels + 1):
+        left, right, join = side(f"l{level}"), side(f"r{level}"), dataset(f"d{level}")
+        nodes += [left, right, join]
+        top = f"dataset:d{level - 1}@1"
+        edges += [
+            Edge(source=left.uid, target=top),
+            Edge(source=right.uid, target=top),
+            Edge(source=join.uid, target=left.uid),
+            Edge(source=join.uid, target=right.uid),
+        ]
+    return Batch(nodes=tuple(nodes), edges=tuple(edges))
 
 
 def chain(*nodes: Node) -> Batch:
@@ -218,6 +236,62 @@ def test_kind_filter_keeps_root_and_matching_kinds_but_traverses_through_others(
     assert {(e.source, e.target) for e in graph.edges} == {
         ("model:credit_limit_model@2", "model:scoring_model@2")
     }
+    assert {(e.source, e.target, e.via) for e in graph.indirect} == {
+        ("model:scoring_model@2", "dataset:customer_data@2026-04", ("feature:purchase_analysis@2",))
+    }
+
+
+def model(name: str, version: str = "1") -> Node:
+    return Node(kind=NodeKind.MODEL, name=name, version=version)
+
+
+def derived(*nodes: Node, edges: list[tuple[Node, Node]]) -> Batch:
+    """The nodes, and each (source, target) pair as source DERIVED_FROM target."""
+    return Batch(nodes=nodes, edges=tuple(Edge(source=s.uid, target=t.uid) for s, t in edges))
+
+
+def links(graph: Subgraph) -> set[tuple[str, str, bool, tuple[str, ...]]]:
+    return {(e.source, e.target, e.indirect, e.via) for e in graph.links}
+
+
+def test_a_kinds_filter_links_the_kept_nodes_through_the_hidden_ones(store: LineageStore) -> None:
+    store.write(chain(dataset("raw"), feature("f"), model("m")))
+    kinds = [NodeKind.DATASET, NodeKind.MODEL]
+    up = store.upstream("model:m@1", kinds=kinds)
+    down = store.downstream("dataset:raw@1", kinds=kinds)
+    for graph in (up, down):
+        assert {n.uid for n in graph.nodes} == {"model:m@1", "dataset:raw@1"}
+        assert graph.edges == ()
+        assert links(graph) == {("model:m@1", "dataset:raw@1", True, ("feature:f@1",))}
+        assert graph.indirect[0].run is None and graph.indirect[0].recorded_at is None
+    assert up.depths == {"model:m@1": 0, "dataset:raw@1": 2}  # hops through the hidden feature count
+    assert store.upstream("model:m@1").indirect == ()  # no filter, nothing hidden
+
+
+def test_a_hidden_diamond_is_one_link_through_both_sides(store: LineageStore) -> None:
+    """Each bridge once: 20 diamonds of hidden features between kept datasets give 20 links, one per
+    pair, naming both sides of its diamond, and the 2**20 paths are never walked."""
+    store.write(diamonds(20, side=feature))
+    graph = store.upstream("dataset:d20@1", depth=50, kinds=[NodeKind.DATASET])
+    assert len(graph.nodes) == 21 and graph.edges == ()
+    assert links(graph) == {
+        (f"dataset:d{i}@1", f"dataset:d{i - 1}@1", True, (f"feature:l{i}@1", f"feature:r{i}@1"))
+        for i in range(1, 21)
+    }
+
+
+def test_a_recorded_edge_is_not_repeated_as_an_indirect_one(store: LineageStore) -> None:
+    raw, f, m = dataset("raw"), feature("f"), model("m")
+    store.write(derived(raw, f, m, edges=[(f, raw), (m, f), (m, raw)]))
+    graph = store.upstream(m.uid, kinds=[NodeKind.MODEL, NodeKind.DATASET])
+    assert links(graph) == {(m.uid, raw.uid, False, ())}
+
+
+def test_a_kinds_filter_through_a_hidden_cycle_ends(store: LineageStore) -> None:
+    raw, a, b, m = dataset("raw"), feature("a"), feature("b"), model("m")
+    store.write(derived(raw, a, b, m, edges=[(m, a), (a, b), (b, a), (b, raw)]))
+    graph = store.upstream(m.uid, kinds=[NodeKind.DATASET])
+    assert links(graph) == {(m.uid, raw.uid, True, (a.uid, b.uid))}
 
 
 def test_as_of_ignores_what_was_recorded_later(store: LineageStore) -> None:
@@ -242,18 +316,7 @@ def test_as_of_ignores_what_was_recorded_later(store: LineageStore) -> None:
 
 def test_diamonds_give_distinct_nodes_and_edges(store: LineageStore) -> None:
     """A chain of 20 diamonds has 2**20 paths from top to bottom and 61 nodes."""
-    nodes, edges = [dataset("d0")], []
-    for level in range(1, 21):
-        left, right, join = dataset(f"l{level}"), dataset(f"r{level}"), dataset(f"d{level}")
-        nodes += [left, right, join]
-        top = f"dataset:d{level - 1}@1"
-        edges += [
-            Edge(source=left.uid, target=top),
-            Edge(source=right.uid, target=top),
-            Edge(source=join.uid, target=left.uid),
-            Edge(source=join.uid, target=right.uid),
-        ]
-    store.write(Batch(nodes=tuple(nodes), edges=tuple(edges)))
+    store.write(diamonds(20, side=dataset))
     started = time.perf_counter()
     graph = store.upstream("dataset:d20@1", depth=50)
     assert time.perf_counter() - started < 10, "a path-enumerating traversal would not come back at all"

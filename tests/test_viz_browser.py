@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
@@ -212,6 +213,34 @@ def test_the_controls_change_the_query(browser: webdriver.Chrome, demo_site: Sit
     assert browser.find_element(By.ID, "find-result").text == "4 nodes"
     assert len(browser.execute_script("return window.lineageGraph.network.getSelectedNodes()")) == 4
     assert console_errors(browser) == []
+
+
+def test_the_graphql_link_answers_exactly_what_the_page_draws(
+    browser: webdriver.Chrome, demo_site: Site
+) -> None:
+    """With features and models hidden, the page draws the datasets behind the model through them,
+    dashed; its GraphQL link, run as it stands, gives the same nodes and the same edges, direct and
+    indirect."""
+    query = "kinds=dataset,prediction"
+    open_page(browser, demo_site.url(LINKS.graph("model:credit_limit_model@2", query)))
+    drawn_nodes = set(browser.execute_script("return window.lineageGraph.nodes.getIds()"))
+    drawn_edges = {
+        # vis-network edges point from what a node derives from to the node: back to source/target
+        (e["to"], e["from"], bool(e.get("dashes")))
+        for e in browser.execute_script("return window.lineageGraph.edges.get()")
+    }
+    link = browser.find_element(By.ID, "graphql-link").get_attribute("href")
+    answer = httpx.get(link, headers={"Accept": "application/json"}, timeout=30).json()
+    assert "errors" not in answer
+    subgraphs = answer["data"].values()  # upstream and downstream: the page draws both
+    nodes = {n["uid"] for graph in subgraphs for n in graph["nodes"]}
+    edges = {(e["source"], e["target"], e["indirect"]) for graph in subgraphs for e in graph["edges"]}
+    assert nodes == drawn_nodes
+    assert edges == drawn_edges
+    assert (len(nodes), len(edges)) == (len(drawn_nodes), len(drawn_edges))
+    indirect = [e for graph in subgraphs for e in graph["edges"] if e["indirect"]]
+    assert {e["target"] for e in indirect} == {"dataset:customer_data@2026-04", "dataset:historic_data@2025"}
+    assert all(e["via"] == ["feature:purchase_analysis@2", "model:scoring_model@2"] for e in indirect)
 
 
 def test_impact_view_highlights_what_a_change_affects(browser: webdriver.Chrome, demo_site: Site) -> None:

@@ -111,6 +111,19 @@ def test_the_page_marks_the_root_labels_edges_by_run_and_links_each_node(demo_st
     assert fields["depth"] == "1 upstream"
 
 
+def test_the_page_draws_the_stores_own_filtered_traversal(demo_store: LineageStore) -> None:
+    uid, kinds = "prediction:credit_offer@c-1002-g2", (NodeKind.DATASET, NodeKind.MODEL)
+    view = build_view(demo_store, GraphQuery(uid=uid, direction="upstream", kinds=kinds))
+    graph = demo_store.upstream(uid, kinds=kinds)
+    assert view.nodes == graph.nodes
+    assert set(view.edges) == set(graph.edges)
+    assert view.indirect == graph.indirect
+    # the offer's score (a prediction) and the analysis (a feature) are hidden and bridged
+    assert (uid, "model:scoring_model@2", ("prediction:customer_score@c-1002-g2",)) in {
+        (e.source, e.target, e.via) for e in graph.indirect
+    }
+
+
 def test_kinds_filter_links_what_remains_through_what_it_hides(demo_store: LineageStore) -> None:
     uid = "prediction:credit_offer@c-1002-g2"
     view = build_view(demo_store, GraphQuery(uid=uid, direction="upstream", kinds=(NodeKind.DATASET,)))
@@ -257,7 +270,7 @@ def test_query_string_round_trip_and_graphql_text() -> None:
         "{\n"
         '  upstream(uid: "model:credit_limit_model@2", depth: 3, kinds: [DATASET, FEATURE, MODEL]) '
         "{ root { uid } truncated nodes { uid kind name version checksum recordedAt createdAt owner source "
-        "description metadata } edges { source target run } }\n"
+        "description metadata } edges { source target run indirect via } }\n"
         "}\n"
     )
     both = GraphQuery(uid=LIMIT_MODEL, kinds=tuple(NodeKind))
@@ -275,7 +288,7 @@ def test_query_string_round_trip_and_graphql_text() -> None:
     [
         ({"depth": ["0"]}, "depth 0 out of range: a whole number from 1 to 50"),
         ({"depth": ["51"]}, "depth 51 out of range"),
-        ({"depth": ["two"]}, "depth 'two' is not a whole number"),
+        ({"depth": ["two"]}, "depth 'two' out of range: a whole number from 1 to 50"),
         ({"direction": ["sideways"]}, "direction 'sideways' is not one of both, upstream, downstream"),
         ({"view": ["3d"]}, "view '3d' is not one of lineage, impact"),
         ({"kinds": ["model,table"]}, "kinds: unknown kind 'table'"),

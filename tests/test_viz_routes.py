@@ -108,7 +108,7 @@ def test_the_graphql_link_returns_the_subgraph_the_page_draws(client: TestClient
         ("/graph/model:missing@1", 404, "no node model:missing@1"),
         ("/graph/not-a-uid", 400, "malformed uid"),
         ("/graph/model:credit_limit_model@2?depth=0", 400, "depth 0 out of range"),
-        ("/graph/model:credit_limit_model@2?depth=%C2%B2", 400, "is not a whole number"),
+        ("/graph/model:credit_limit_model@2?depth=%C2%B2", 400, "depth '²' out of range: a whole number"),
         ("/graph/model:credit_limit_model@2?kinds=table", 400, "kinds: unknown kind"),
         ("/?kind=table", 400, "kind: unknown kind"),
         ("/?after=%%%", 400, "invalid cursor"),
@@ -128,7 +128,7 @@ def test_the_servers_depth_limit_applies_to_graph_pages(demo_store: LineageStore
         assert client.get("/graph/model:credit_limit_model@2?depth=3").status_code == 200
         response = client.get("/graph/model:credit_limit_model@2?depth=4")
         assert response.status_code == 400
-        assert "this server allows 1 to 3" in response.text
+        assert "depth 4 out of range: a whole number from 1 to 3" in response.text
         # A link without a depth (the browse page's) opens at the server's cap, not at a refusal.
         assert client.get("/graph/model:credit_limit_model@2").status_code == 200
 

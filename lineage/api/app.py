@@ -31,6 +31,7 @@ from starlette.routing import Route
 
 from lineage.api.auth import RequireRead, TokenBackend, refuse_token
 from lineage.api.body import BodyLimitMiddleware
+from lineage.api.errors import error_response
 from lineage.api.graphiql import routes as graphiql_routes
 from lineage.api.health import StoreProbe, healthz
 from lineage.api.hosts import TrustedHosts
@@ -44,7 +45,7 @@ from lineage.api.settings import Settings
 from lineage.api.throttle import FailureLimit
 from lineage.api.transfer import get_export, post_import
 from lineage.api.view import GraphQLView
-from lineage.errors import StoreUnavailable
+from lineage.errors import LineageError
 from lineage.store.base import LineageStore
 from lineage.store.registry import open_store, redacted
 from lineage.viz.routes import routes as html_routes
@@ -104,7 +105,7 @@ def create_app(settings: Settings | None = None, *, store: LineageStore | None =
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
         ],
         exception_handlers={
-            StoreUnavailable: _store_unavailable,
+            LineageError: _lineage_error,
             HTTPException: _http_error,
             Exception: _internal_error,
         },
@@ -117,9 +118,10 @@ def create_app(settings: Settings | None = None, *, store: LineageStore | None =
     return app
 
 
-async def _store_unavailable(request: Request, exc: Exception) -> Response:
-    headers = {"Retry-After": request.app.state.settings.retry_after}
-    return JSONResponse({"error": str(exc)}, status_code=503, headers=headers)
+async def _lineage_error(request: Request, exc: Exception) -> Response:
+    """A user's error that a route left to the app (the store going down, mostly), by the one table."""
+    assert isinstance(exc, LineageError)
+    return error_response(request, exc)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -20,6 +20,7 @@ from lineage.api.metrics import Metrics
 from lineage.api.settings import Settings
 from lineage.errors import InvalidInput
 from lineage.model import Node, NodeKind, Run
+from lineage.query import validate_depth
 from lineage.store.base import LineageStore
 
 if TYPE_CHECKING:  # the answer types import this module
@@ -80,12 +81,7 @@ class Context:
 
     def check_depth(self, depth: int) -> int:
         """The store's depth rule, capped by this server's limit."""
-        limit = self.settings.max_depth
-        if isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= limit:
-            raise InvalidInput(
-                f"depth {depth!r} out of range: a whole number from 1 to {limit} on this server"
-            )
-        return depth
+        return validate_depth(depth, self.settings.max_depth)
 
     def count_traversal(self) -> None:
         """Each traversal is real work for the store: a request may run only so many."""

@@ -1,7 +1,8 @@
 """Every GraphQL error carries ``extensions.code``; a few also set the HTTP status of the response.
 
-The store's errors are the user's answer (BAD_USER_INPUT, NOT_FOUND, CONFLICT). STORE_UNAVAILABLE
-turns the response into a 503 and FORBIDDEN into a 403, so a client or a load balancer sees them
+The store's errors are the user's answer, labelled by the one table of ``lineage.errors.ERRORS``
+(BAD_USER_INPUT, NOT_FOUND, CONFLICT, ...). STORE_UNAVAILABLE turns the response into a 503 and
+FORBIDDEN into a 403, so a client or a load balancer sees them
 without reading the body. Anything else is a bug: logged with its traceback, and shown to the client
 only as INTERNAL_SERVER_ERROR, since its message may hold internals.
 """
@@ -11,19 +12,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from graphql import GraphQLError
+from starlette.requests import Request
+from starlette.responses import JSONResponse
 from strawberry.extensions import SchemaExtension
 
-from lineage.errors import Conflict, InvalidInput, NotFound, ReadOnlyViolation, StoreUnavailable
+from lineage.errors import ERRORS, LineageError, classify
 
-CODES: tuple[tuple[type[Exception], str], ...] = (
-    (StoreUnavailable, "STORE_UNAVAILABLE"),
-    (InvalidInput, "BAD_USER_INPUT"),
-    (NotFound, "NOT_FOUND"),
-    (Conflict, "CONFLICT"),
-    (ReadOnlyViolation, "FORBIDDEN"),
-)
-HTTP_STATUS = {"STORE_UNAVAILABLE": 503, "FORBIDDEN": 403}
+# A GraphQL answer is a 200 with its errors in the body, except where no part of it could be answered:
+# the store is down (503) or the caller may not do this (403).
+RESPONSE_STATUSES = frozenset({503, 403})
+HTTP_STATUS = {entry.code: entry.status for entry in ERRORS if entry.status in RESPONSE_STATUSES}
 INTERNAL = "INTERNAL_SERVER_ERROR"
+
+
+def error_response(request: Request, error: LineageError, **extra: object) -> JSONResponse:
+    """A JSON route's answer to a user's error: ``{"error": message, **extra}`` with the table's status,
+    and ``Retry-After`` on a 503."""
+    entry = classify(error)
+    status = entry.status if entry else 500
+    headers = {"Retry-After": request.app.state.settings.retry_after} if status == 503 else None
+    return JSONResponse({"error": str(error), **extra}, status_code=status, headers=headers)
 
 
 def code_of(error: GraphQLError) -> str:
@@ -34,10 +42,8 @@ def code_of(error: GraphQLError) -> str:
     if original is None or isinstance(original, GraphQLError):
         # graphql-core's own errors: syntax, validation (query depth, tokens, aliases), variable values
         return "GRAPHQL_VALIDATION_FAILED" if error.path is None else "BAD_USER_INPUT"
-    for error_class, code in CODES:
-        if isinstance(original, error_class):
-            return code
-    return INTERNAL
+    entry = classify(original)
+    return entry.code if entry else INTERNAL
 
 
 class ErrorCodes(SchemaExtension):

@@ -17,8 +17,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from lineage.api.auth import WRITE, WRITE_REFUSED
+from lineage.api.errors import error_response
 from lineage.api.payload import PayloadError, load_json
-from lineage.errors import Conflict, InvalidInput, NotFound
+from lineage.errors import LineageError
 from lineage.ingest.openlineage import EventError, parse_event, record_event
 
 
@@ -35,12 +36,8 @@ async def post_lineage(request: Request) -> JSONResponse:
         return _error(400, str(exc), field=exc.field)
     try:
         recorded = await run_in_threadpool(record_event, request.app.state.store, event)
-    except Conflict as exc:
-        return _error(409, str(exc))
-    except NotFound as exc:
-        return _error(404, str(exc))
-    except InvalidInput as exc:
-        return _error(400, str(exc))
+    except LineageError as exc:
+        return error_response(request, exc, field=None)
     run = recorded.run
     return JSONResponse(
         {

@@ -24,8 +24,9 @@ from lineage.api.pagination import DEFAULT_PAGE, NodeConnection
 from lineage.api.reproduce import Recipe
 from lineage.api.scalars import DateTime, NodeKind
 from lineage.api.stale import StalePage
-from lineage.api.types import DEFAULT_DEPTH, FIRST, Direction, Info, LineageNode, Run, Subgraph, traverse
+from lineage.api.types import FIRST, KINDS, Direction, Info, LineageNode, Run, Subgraph, traverse
 from lineage.model import parse_uid
+from lineage.query import DEFAULT_DEPTH
 
 
 def _traversal(direction: Direction, description: str) -> Any:
@@ -33,7 +34,7 @@ def _traversal(direction: Direction, description: str) -> Any:
         info: Info,
         uid: strawberry.ID,
         depth: int = DEFAULT_DEPTH,
-        kinds: list[NodeKind] | None = None,
+        kinds: Annotated[list[NodeKind] | None, strawberry.argument(description=KINDS)] = None,
         as_of: DateTime | None = None,
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
     ) -> Subgraph:

@@ -17,7 +17,7 @@ from typing import TypeVar
 from lineage.api.auth import TokenSet
 from lineage.api.hosts import LOOPBACK_HOSTS, checked_hosts
 from lineage.errors import InvalidInput
-from lineage.store.base import MAX_DEPTH
+from lineage.query import MAX_DEPTH
 from lineage.store.timeouts import Timeouts
 
 

@@ -1,7 +1,8 @@
 """The GraphQL object types of the lineage graph, and the traversal every one of them shares.
 
 ``LineageNode``, ``LineageEdge`` and ``Subgraph`` are views: their source objects are the model's own
-``Node``, ``Edge`` and ``Subgraph``, whose attributes carry the types' field names, so a 5,000-node
+``Node``, ``Edge`` (or ``IndirectEdge``) and ``Subgraph`` (whose ``links`` are the ``edges`` field),
+whose attributes carry the types' field names, so a 5,000-node
 answer is served without first copying every node into an answer object (their ``from_model`` only
 tells the type checker). Their scalar fields are plain fields, which ``lineage.api.execution``
 completes in bulk. Only the fields that need the store have resolvers; they read their node through
@@ -30,14 +31,16 @@ from lineage.api.context import Context, Prefetched
 from lineage.api.execution import BULK
 from lineage.api.scalars import JSON, DateTime, NodeKind, RunStatus, as_datetime
 from lineage.model import parse_uid
+from lineage.query import DEFAULT_DEPTH
 from lineage.store.base import validate_limit
 
 Info = strawberry.Info[Context, None]
 Direction = Literal["upstream", "downstream"]
 
-DEFAULT_DEPTH = 10
-
-
+KINDS = (
+    "Keep the root and the nodes of these kinds; `edges` then links them through the others too, as "
+    "`indirect` edges naming the hidden nodes in `via`."
+)
 FIRST = (
     "At most this many nodes besides the root, nearest first: the search stops there, and `truncated` "
     "says it did."
@@ -51,7 +54,7 @@ def _traversal_of_node(direction: Direction, description: str) -> Any:
         parent: strawberry.Parent[model.Node],
         info: Info,
         depth: int = DEFAULT_DEPTH,
-        kinds: list[NodeKind] | None = None,
+        kinds: Annotated[list[NodeKind] | None, strawberry.argument(description=KINDS)] = None,
         as_of: DateTime | None = None,
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
     ) -> Subgraph:
@@ -193,12 +196,22 @@ async def _nodes(info: Info, uids: list[strawberry.ID]) -> list[LineageNode]:
     return LineageNode.from_models(n for n in found if n is not None)
 
 
-@strawberry.type(description="source DERIVED_FROM target, through run when the run is known.")
+@strawberry.type(
+    description="source DERIVED_FROM target: recorded, through run when the run is known; or indirect, "
+    "through nodes of the kinds a traversal's kinds filter left out."
+)
 class LineageEdge:
     source: strawberry.ID
     target: strawberry.ID
-    run: strawberry.ID | None
-    recorded_at: DateTime | None
+    run: strawberry.ID | None = strawberry.field(description="Null for an indirect edge.")
+    recorded_at: DateTime | None = strawberry.field(description="Null for an indirect edge.")
+    indirect: bool = strawberry.field(
+        description="source derives from target only through nodes the kinds filter hides (via)."
+    )
+    via: list[strawberry.ID] = strawberry.field(
+        description="The hidden nodes on the chains from source to target, in uid order; empty for a "
+        "recorded edge."
+    )
 
 
 @strawberry.type(
@@ -207,7 +220,11 @@ class LineageEdge:
 class Subgraph:
     root: LineageNode
     nodes: list[LineageNode] = strawberry.field(description="Nearest first, the root first of all.")
-    edges: list[LineageEdge]
+    links: list[LineageEdge] = strawberry.field(
+        name="edges",
+        description="The recorded edges among the nodes, then, with kinds, one indirect edge for each "
+        "pair of nodes linked only through nodes of the kinds left out.",
+    )
     truncated: bool = strawberry.field(description="The depth bound cut the traversal off.")
 
     @strawberry.field(description="How many hops from the root each of `nodes` lies, in their order.")

@@ -38,6 +38,7 @@ from typing import Any
 from lineage.errors import InvalidInput
 from lineage.ingest.batches import MAX_EDGES_PER_RUN, check_fan_out
 from lineage.model import Batch, Edge, Node, NodeKind, Run, RunStatus, name_problem, parse_time
+from lineage.query import latest_versions
 from lineage.store.base import LineageStore, Transaction
 
 FACET = "lineageGraph"
@@ -373,13 +374,14 @@ def _resolved_inputs(
 ) -> list[Node]:
     pending = [r for r in refs if r.version is None]
     read_before = _by_name(stored_run.inputs if stored_run else ())
-    history = store.versions_of((r.kind, r.name) for r in pending if (r.kind, r.name) not in read_before)
+    names = {(r.kind, r.name) for r in pending if (r.kind, r.name) not in read_before}
+    latest = latest_versions(store, names, excluding=own)
     nodes = []
     for ref in refs:
         version = ref.version or read_before.get((ref.kind, ref.name))
         if version is None:
-            candidates = [n.version for n in history.get((ref.kind, ref.name), []) if n.uid not in own]
-            version = candidates[-1] if candidates else UNVERSIONED
+            found = latest.get((ref.kind, ref.name))
+            version = found.version if found else UNVERSIONED
         nodes.append(ref.node(version))
     return nodes
 

@@ -32,6 +32,7 @@ from lineage.model import (
     parse_time,
     parse_uid,
 )
+from lineage.query import DEFAULT_DEPTH, keep_kinds, recorded_by, validate_depth
 from lineage.store._rows import CHUNK, ProgressFn, Row, Tx, chunks
 from lineage.store._writer import (
     Transaction,
@@ -46,7 +47,6 @@ from lineage.store._writer import (
 
 T = TypeVar("T")
 
-MAX_DEPTH = 50
 MAX_PAGE = 1000
 MAX_LIMIT = 1_000_000
 _NO_LIMIT = 2**62
@@ -222,14 +222,7 @@ class LineageStore(ABC):
     ) -> dict[tuple[NodeKind, str], list[Node]]:
         """Versions of many names in one query, each list oldest first; with ``as_of``, only those
         recorded by then (a name with none is absent)."""
-        found = load_versions(self._read, self._q, names)
-        if not as_of:
-            return found
-        cutoff = parse_time(as_of)
-        kept = {
-            name: [v for v in history if (v.recorded_at or "") <= cutoff] for name, history in found.items()
-        }
-        return {name: history for name, history in kept.items() if history}
+        return recorded_by(load_versions(self._read, self._q, names), as_of)
 
     def kind_versions(self, kind: NodeKind, *, first: int = 50, after: str | None = None) -> NodePage:
         """The versions of one kind in uid order, a page at a time (``after``: the previous page's
@@ -286,7 +279,7 @@ class LineageStore(ABC):
         self,
         uid: str,
         *,
-        depth: int = 10,
+        depth: int = DEFAULT_DEPTH,
         kinds: Iterable[NodeKind] | None = None,
         as_of: str | None = None,
         limit: int | None = None,
@@ -299,7 +292,7 @@ class LineageStore(ABC):
         self,
         uid: str,
         *,
-        depth: int = 10,
+        depth: int = DEFAULT_DEPTH,
         kinds: Iterable[NodeKind] | None = None,
         as_of: str | None = None,
         limit: int | None = None,
@@ -409,17 +402,9 @@ class LineageStore(ABC):
         kinds: Iterable[NodeKind] | None,
         truncated: bool,
     ) -> Subgraph:
-        wanted = {NodeKind(k) for k in kinds} if kinds else set(NodeKind)
-        keep = {u: nodes[u] for u in depths if nodes[u].kind in wanted or u == root.uid}
-        kept_edges = tuple(e for e in edges if e.source in keep and e.target in keep)
-        ordered = tuple(sorted(keep.values(), key=lambda n: (depths[n.uid], n.uid)))
-        return Subgraph(
-            root=root,
-            nodes=ordered,
-            edges=kept_edges,
-            depths={u: depths[u] for u in keep},
-            truncated=truncated,
-        )
+        ordered = tuple(sorted((nodes[u] for u in depths), key=lambda n: (depths[n.uid], n.uid)))
+        whole = Subgraph(root=root, nodes=ordered, edges=tuple(edges), depths=depths, truncated=truncated)
+        return keep_kinds(whole, kinds)
 
     def path(self, source: str, target: str) -> list[Node] | None:
         """The shortest DERIVED_FROM chain between two nodes, in either direction, from ``source`` to
@@ -523,11 +508,6 @@ def validate_limit(limit: int | None, name: str = "limit") -> None:
         return
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"{name} {limit!r} out of range: a whole number from 1 to {MAX_LIMIT}")
-
-
-def validate_depth(depth: int) -> None:
-    if isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= MAX_DEPTH:
-        raise InvalidInput(f"depth {depth!r} out of range: a whole number from 1 to {MAX_DEPTH}")
 
 
 def encode_cursor(uid: str) -> str:

@@ -14,10 +14,11 @@ import pyarrow
 
 from lineage import cypher
 from lineage.errors import InvalidInput, ReadOnlyViolation, StoreUnavailable
+from lineage.query import MAX_DEPTH
 from lineage.store._ladybug_reads import prepare_read
 from lineage.store._rows import Row, Tx, chunks
 from lineage.store._writer import CONTENT
-from lineage.store.base import MAX_DEPTH, LineageStore, PlanStep, RawResult
+from lineage.store.base import LineageStore, PlanStep, RawResult
 
 T = TypeVar("T")
 SCHEMA_VERSION = 3

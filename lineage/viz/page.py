@@ -7,7 +7,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from lineage.model import NodeKind
-from lineage.store.base import MAX_DEPTH, LineageStore
+from lineage.query import MAX_DEPTH
+from lineage.store.base import LineageStore
 from lineage.viz.links import Links
 from lineage.viz.network import FONT, build_network
 from lineage.viz.query import DIRECTIONS, GraphQuery

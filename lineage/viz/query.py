@@ -13,11 +13,10 @@ from urllib.parse import urlencode
 
 from lineage.errors import InvalidInput
 from lineage.model import NodeKind, parse_time, parse_uid
-from lineage.store.base import MAX_DEPTH
+from lineage.query import DEFAULT_DEPTH, validate_depth
 
 DIRECTIONS = ("both", "upstream", "downstream")
 VIEWS = ("lineage", "impact")
-DEFAULT_DEPTH = 10
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,12 +40,7 @@ class GraphQuery:
         object.__setattr__(self, "as_of", parse_as_of(self.as_of))
         _check_choice("direction", self.direction, DIRECTIONS)
         _check_choice("view", self.view, VIEWS)
-        if (
-            isinstance(self.depth, bool)
-            or not isinstance(self.depth, int)
-            or not 1 <= self.depth <= MAX_DEPTH
-        ):
-            raise InvalidInput(f"depth {self.depth!r} out of range: a whole number from 1 to {MAX_DEPTH}")
+        validate_depth(self.depth)
         kinds = tuple(NodeKind(k) for k in self.kinds)
         # Every kind selected is the same query as none selected; keep one spelling of it.
         unique = () if set(kinds) == set(NodeKind) else tuple(k for k in NodeKind if k in kinds)
@@ -64,9 +58,7 @@ class GraphQuery:
                 values[name] = params[name][-1].strip().lower()
         if params.get("depth"):
             text = params["depth"][-1].strip()
-            if not (text.isascii() and text.isdigit()):
-                raise InvalidInput(f"depth {text!r} is not a whole number from 1 to {MAX_DEPTH}")
-            values["depth"] = int(text)
+            values["depth"] = int(text) if text.isascii() and text.isdigit() else text
         values["kinds"] = parse_kinds(params.get("kinds", ()))
         values["as_of"] = (params.get("asOf") or [""])[-1].strip() or None
         return cls(uid=uid, **values)  # type: ignore[arg-type]
@@ -104,7 +96,7 @@ class GraphQuery:
         fields = (
             "root { uid } truncated "
             "nodes { uid kind name version checksum recordedAt createdAt owner source description metadata } "
-            "edges { source target run }"
+            "edges { source target run indirect via }"
         )
         parts = [f"  {d}({', '.join(arguments)}) {{ {fields} }}" for d in self.directions]
         return "{\n" + "\n".join(parts) + "\n}\n"

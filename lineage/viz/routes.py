@@ -7,12 +7,15 @@ them in its thread pool: store calls block, and must not hold up the event loop.
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import BaseRoute, Route
 
-from lineage.errors import InvalidInput, LineageError, NotFound, StoreUnavailable
+from lineage.errors import InvalidInput, LineageError, classify
 from lineage.model import NodeKind
+from lineage.query import default_depth, validate_depth
 from lineage.viz.browse import render_browse_page, render_error_page
 from lineage.viz.diff_page import render_diff_page
 from lineage.viz.links import Links
@@ -26,11 +29,6 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
-STATUS = (
-    (InvalidInput, 400, "Bad request"),
-    (NotFound, 404, "Not found"),
-    (StoreUnavailable, 503, "Unavailable"),
-)
 
 
 def browse(request: Request) -> HTMLResponse:
@@ -59,10 +57,9 @@ def graph(request: Request) -> HTMLResponse:
     try:
         query = GraphQuery.from_params(request.path_params["uid"], {k: params.getlist(k) for k in params})
         max_depth = request.app.state.settings.max_depth
-        if "depth" not in params:  # the default depth, within a server cap set below it
-            query = query.changed(depth=min(query.depth, max_depth))
-        if query.depth > max_depth:
-            raise InvalidInput(f"depth {query.depth} out of range: this server allows 1 to {max_depth}")
+        if "depth" not in params:
+            query = query.changed(depth=default_depth(max_depth))
+        validate_depth(query.depth, max_depth)
         html = render_graph_page(request.app.state.store, query, links=links)
     except LineageError as exc:
         return _error(request, exc, links)
@@ -89,7 +86,9 @@ def _links(request: Request) -> Links:
 
 
 def _error(request: Request, exc: LineageError, links: Links) -> HTMLResponse:
-    status, heading = next(((s, h) for cls, s, h in STATUS if isinstance(exc, cls)), (500, "Error"))
+    entry = classify(exc)
+    status = entry.status if entry else 500
+    heading = HTTPStatus(status).phrase
     headers = {**HEADERS, "Retry-After": request.app.state.settings.retry_after} if status == 503 else HEADERS
     return HTMLResponse(
         render_error_page(heading, str(exc), links=links), status_code=status, headers=headers

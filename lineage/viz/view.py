@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from lineage.errors import InvalidInput
 from lineage.impact import ImpactReport, impact_of
-from lineage.model import Edge, Node, NodeKind, Run
+from lineage.model import Edge, IndirectEdge, Node, NodeKind, Run
+from lineage.query import keep_kinds
 from lineage.stale import StaleNode, Supersession, newer_versions, stale_among
 from lineage.store.base import LineageStore
 from lineage.viz.query import GraphQuery
@@ -34,20 +35,13 @@ def max_nodes_from_environment() -> int:
 
 
 @dataclass(frozen=True)
-class IndirectEdge:
-    """``source`` derives from ``target`` through nodes that the kinds filter hides."""
-
-    source: str
-    target: str
-
-
-@dataclass(frozen=True)
 class GraphView:
     """What one graph page shows, and what it left out.
 
     Attributes:
         nodes: the nodes drawn, nearest to the root first (the root first of all).
-        edges: DERIVED_FROM edges among them; ``indirect``: links through nodes the kinds filter hides.
+        edges: DERIVED_FROM edges among them; ``indirect``: links through nodes the kinds filter hides,
+            as the store's traversal gives them (``lineage.query.keep_kinds``).
         depths: hops from the root; ``sides``: "root", "upstream" or "downstream".
         levels: the column of each node, 0 on the left, so that every edge points rightwards.
         matched: how many nodes the query matched before the cap; ``cut``: what the cap left out, by kind.
@@ -103,6 +97,7 @@ def build_view(store: LineageStore, query: GraphQuery, *, max_nodes: int = DEFAU
         raise InvalidInput(f"max_nodes {max_nodes} out of range: at least 1")
     nodes: dict[str, Node] = {}
     edges: dict[tuple[str, str], Edge] = {}
+    links: dict[tuple[str, str], IndirectEdge] = {}
     depths: dict[str, int] = {}
     sides: dict[str, str] = {}
     truncated = matched_more = False
@@ -110,17 +105,21 @@ def build_view(store: LineageStore, query: GraphQuery, *, max_nodes: int = DEFAU
     # The store stops at a multiple of the cap, so a page costs about what it draws even when a million
     # predictions lie downstream, and the page can still say how much it left out (or that it is more
     # than that). The impact view counts everything downstream, so it asks for all of it.
-    limit = None if query.view == "impact" else max_nodes * COUNTED
-    # The kinds filter is applied here, not by the store, so that a hidden node's neighbours can still
-    # be linked through it; otherwise "datasets only" would draw a row of unconnected boxes.
+    impact_view = query.view == "impact"
+    limit = None if impact_view else max_nodes * COUNTED
+    # The kinds filter means what it means in GraphQL and the CLI: the store's traversal with kinds is
+    # keep_kinds over its traversal without them, nodes and indirect edges alike. The page filters
+    # after the traversal, with that same function, because the impact report counts every kind and
+    # whether the limit cut the traversal shows in the unfiltered node count.
     for direction in query.directions:
         traverse = store.upstream if direction == "upstream" else store.downstream
         graph = traverse(query.uid, depth=query.depth, limit=limit, as_of=query.as_of)
-        if query.view == "impact" and direction == "downstream":
+        if impact_view and direction == "downstream":
             report = impact_of(store, graph, as_of=query.as_of)
         limited = limit is not None and graph.truncated and len(graph.nodes) > limit
         matched_more = matched_more or limited
         truncated = truncated or (graph.truncated and not limited)
+        graph = keep_kinds(graph, query.kinds)
         for node in graph.nodes:
             nodes.setdefault(node.uid, node)
             depth = graph.depths[node.uid]
@@ -129,15 +128,16 @@ def build_view(store: LineageStore, query: GraphQuery, *, max_nodes: int = DEFAU
                 sides[node.uid] = direction if depth else "root"
         for edge in graph.edges:
             edges.setdefault(edge.key, edge)
+        for link in graph.indirect:
+            links.setdefault(link.key, link)
     root = nodes[query.uid]
 
-    kept = [n for n in nodes.values() if n.uid == root.uid or not query.kinds or n.kind in query.kinds]
-    kept.sort(key=lambda n: (depths[n.uid], n.uid))
+    kept = sorted(nodes.values(), key=lambda n: (depths[n.uid], n.uid))
     shown = kept[:max_nodes]
     shown_uids = {n.uid for n in shown}
     cut = Counter(n.kind for n in kept[max_nodes:])
     direct = tuple(e for e in edges.values() if e.source in shown_uids and e.target in shown_uids)
-    indirect = _links_through_hidden(edges.values(), {n.uid for n in kept}, shown_uids)
+    indirect = tuple(e for e in links.values() if e.source in shown_uids and e.target in shown_uids)
 
     produced_by = store.produced_by(shown_uids)
     models = [n for n in shown if n.kind is NodeKind.MODEL]
@@ -150,7 +150,7 @@ def build_view(store: LineageStore, query: GraphQuery, *, max_nodes: int = DEFAU
         indirect=indirect,
         depths={u: depths[u] for u in shown_uids},
         sides={u: sides[u] for u in shown_uids},
-        levels=spread(columns(shown_uids, [(e.source, e.target) for e in (*direct, *indirect)])),
+        levels=spread(columns(shown_uids, [*(e.key for e in direct), *(e.key for e in indirect)])),
         matched=len(kept),
         cut=dict(cut),
         complete_depth=_complete_depth(kept, shown, depths),
@@ -171,40 +171,6 @@ def _complete_depth(kept: list[Node], shown: list[Node], depths: Mapping[str, in
         return None
     first_missing = depths[kept[len(shown)].uid]
     return first_missing - 1
-
-
-def _links_through_hidden(edges: Iterable[Edge], kept: set[str], shown: set[str]) -> tuple[IndirectEdge, ...]:
-    """For each shown node, the nearest shown nodes it derives from through hidden nodes only."""
-    origins: dict[str, list[str]] = defaultdict(list)
-    for edge in edges:
-        origins[edge.source].append(edge.target)
-    reach: dict[str, frozenset[str]] = {}
-
-    def kept_behind(hidden: str) -> frozenset[str]:
-        """The kept nodes a hidden node derives from, through hidden nodes only (memoised, cycle-safe)."""
-        if hidden in reach:
-            return reach[hidden]
-        reach[hidden] = frozenset()  # a cycle through hidden nodes ends here instead of recursing forever
-        found: set[str] = set()
-        stack = [hidden]
-        seen = {hidden}
-        while stack:
-            for origin in origins[stack.pop()]:
-                if origin in kept:
-                    found.add(origin)
-                elif origin not in seen:
-                    seen.add(origin)
-                    stack.append(origin)
-        reach[hidden] = frozenset(found)
-        return reach[hidden]
-
-    links = set()
-    for source in shown:
-        for origin in origins[source]:
-            if origin not in kept:
-                links.update((source, target) for target in kept_behind(origin) if target in shown)
-    direct = {(source, target) for source in shown for target in origins[source]}
-    return tuple(IndirectEdge(s, t) for s, t in sorted(links - direct) if s != t)
 
 
 def columns(uids: Iterable[str], derived_from: Iterable[tuple[str, str]]) -> dict[str, int]:
