@@ -207,7 +207,8 @@ class RemoteStore:
         query = (
             "query($uid: ID!, $depth: Int!, $kinds: [NodeKind!], $asOf: DateTime, $first: Int) {"
             f" {direction}(uid: $uid, depth: $depth, kinds: $kinds, asOf: $asOf, first: $first) {{"
-            f" nodes {{ {NODE} }} edges {{ source target run recordedAt indirect via }} depths truncated }} }}"
+            f" nodes {{ {NODE} }} edges {{ source target run recordedAt indirect via }}"
+            " depths truncated } }"
         )
         variables = {
             "uid": uid,
