@@ -9,6 +9,8 @@ their own.
 from __future__ import annotations
 
 import json
+import os
+import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,16 +18,26 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from selenium import webdriver
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
 
 from lineage.cli import main
 from lineage.errors import NotFound
 from lineage.impact import impact, is_deployed
-from lineage.ingest.mlflow import MlflowUnavailable, import_mlflow
+from lineage.ingest.mlflow import import_mlflow
 from lineage.model import RunStatus
 from lineage.store.base import LineageStore
 from lineage.viz.links import Links
 from lineage.viz.page import render_graph_page
 from lineage.viz.query import GraphQuery
+from tests.test_viz_browser import (
+    SCREENSHOTS,
+    browser,  # noqa: F401 (the session's Chromium, a fixture)
+    click_node,
+    open_page,
+    wait_until,
+)
 
 mlflow = pytest.importorskip("mlflow", reason="the mlflow test extra: pip install -e '.[test]'")
 pd = pytest.importorskip("pandas")
@@ -261,6 +273,54 @@ def test_cli_import_mlflow(tmp_path: Path, tracking: Tracking) -> None:
 def test_without_mlflow_the_command_says_how_to_install_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(__import__("sys").modules, "mlflow", None)  # what `import mlflow` meets uninstalled
-    with pytest.raises(MlflowUnavailable, match=r"pip install 'lineage-graph\[mlflow\]'"):
-        import_mlflow(None, "sqlite:///nowhere.db")  # type: ignore[arg-type]
+    monkeypatch.setitem(sys.modules, "mlflow", None)  # what `import mlflow` meets when it is not installed
+    command = [
+        "--store",
+        f"ladybug://{tmp_path / 'graph'}",
+        "import-mlflow",
+        "--tracking-uri",
+        "sqlite:///x.db",
+    ]
+
+    result = CliRunner().invoke(main, command)
+
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: importing from MLflow needs the mlflow package: "
+        "pip install 'lineage-graph[mlflow]' (or: pip install mlflow-skinny)\n"
+    )
+
+
+@pytest.mark.browser
+def test_the_imported_model_on_its_graph_page(
+    browser: webdriver.Chrome,  # noqa: F811 (the fixture imported above)
+    tracking: Tracking,
+    tmp_path: Path,
+) -> None:
+    """The page of an MLflow-imported model: what fed it, and the champion marked deployed.
+    ``LINEAGE_UPDATE_SCREENSHOTS=1`` writes docs/screenshots/mlflow-import.png."""
+    store = ["--store", f"ladybug://{tmp_path / 'graph'}"]
+    page = tmp_path / "churn.html"
+    runner = CliRunner()
+    assert runner.invoke(main, [*store, "import-mlflow", "--tracking-uri", tracking.uri]).exit_code == 0
+    assert runner.invoke(main, [*store, "graph", "model:churn@1", "-o", str(page)]).exit_code == 0
+
+    open_page(browser, page.as_uri())
+    label = "return window.lineageGraph.nodes.get(arguments[0]).label"
+    assert browser.execute_script(label, "model:churn@1") == "DEPLOYED\nchurn\n1"
+    drawn = browser.execute_script("return window.lineageGraph.nodes.getIds()")
+    assert set(drawn) >= {
+        tracking.train,
+        tracking.evaluation,
+        f"model:churn-classifier@{tracking.logged_model}",
+    }
+    click_node(browser, "model:churn@1")
+    details = wait_until(browser, "return document.querySelector('#details')?.innerText")
+    assert "champion" in details and f"mlflow:{tracking.first_run}" in details
+
+    canvas = browser.find_element(By.CSS_SELECTOR, "#network canvas")  # away from the hover tooltip
+    ActionChains(browser).move_to_element_with_offset(canvas, 20 - canvas.size["width"] // 2, 0).perform()
+    update = os.environ.get("LINEAGE_UPDATE_SCREENSHOTS") == "1"
+    target = (SCREENSHOTS if update else tmp_path) / "mlflow-import.png"
+    assert browser.save_screenshot(str(target))
+    assert target.stat().st_size > 20_000  # a blank page compresses to a few kilobytes
