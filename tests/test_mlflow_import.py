@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import uuid
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,6 +120,9 @@ def tracking(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tracking]:
     _register(client, "churn", tuned.model_id, second)
     client.set_registered_model_alias("churn", "champion", "1")
     client.set_registered_model_alias("churn", "challenger", "2")
+    with warnings.catch_warnings():  # stages are deprecated in MLflow 3, and still in use
+        warnings.simplefilter("ignore", FutureWarning)
+        client.transition_model_version_stage("churn", "2", "Staging")
     other = client.create_experiment("marketing")
     _log_run(client, other, {"k": "3"}, {}, (train, "training"))
     yield Tracking(
@@ -186,6 +190,7 @@ def test_aliases_become_metadata_and_champion_is_deployed(store: LineageStore, t
     assert champion is not None and challenger is not None
     assert champion.metadata["aliases"] == ["champion"]
     assert challenger.metadata["aliases"] == ["challenger"]
+    assert (champion.metadata.get("stage"), challenger.metadata["stage"]) == (None, "Staging")
     assert champion.metadata["mlflow"]["run_id"] == tracking.first_run
     assert (is_deployed(champion), is_deployed(challenger)) == (True, False)
     report = impact(store, tracking.train)
