@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
 import uuid
 import warnings
@@ -329,3 +330,18 @@ def test_the_imported_model_on_its_graph_page(
     target = (SCREENSHOTS if update else tmp_path) / "mlflow-import.png"
     assert browser.save_screenshot(str(target))
     assert target.stat().st_size > 20_000  # a blank page compresses to a few kilobytes
+
+
+def test_a_tracking_server_that_is_down_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")  # the message, without the retries
+    graph = tmp_path / "graph"
+    command = ["--store", f"ladybug://{graph}", "import-mlflow", "--tracking-uri", f"http://127.0.0.1:{port}"]
+
+    result = CliRunner().invoke(main, command)
+
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: cannot read MLflow at http://127.0.0.1:{port}: ")
+    assert "Connection refused" in result.output and result.output.count("\n") == 1

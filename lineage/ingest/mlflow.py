@@ -25,8 +25,10 @@ re-import never conflicts. Everything lands in one write transaction.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -77,7 +79,8 @@ def import_mlflow(store: LineageStore, tracking_uri: str, *, experiments: Sequen
     from mlflow.exceptions import MlflowException
 
     try:
-        batch, kept = _read(client, tracking_uri, experiments)
+        with _http_patience():
+            batch, kept = _read(client, tracking_uri, experiments)
     except MlflowException as exc:  # a tracking server that is down, a database MLflow cannot read
         raise MlflowUnavailable(f"cannot read MLflow at {tracking_uri}: {exc.message}") from None
     written, settled = store.transaction(lambda tx: _write(tx, batch))
@@ -100,6 +103,27 @@ def _client(tracking_uri: str) -> MlflowClient:
     return MlflowClient(tracking_uri=tracking_uri, registry_uri=tracking_uri)
 
 
+HTTP_PATIENCE = {
+    "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "2",
+    "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
+    "MLFLOW_HTTP_REQUEST_TIMEOUT": "30",
+}
+"""How long a tracking server may keep an import waiting, where the environment does not say: MLflow's
+own defaults (7 retries, growing waits, 120 s each) leave a command facing a server that is down
+silent for over four minutes."""
+
+
+@contextmanager
+def _http_patience() -> Iterator[None]:
+    unset = [name for name in HTTP_PATIENCE if name not in os.environ]
+    os.environ.update({name: HTTP_PATIENCE[name] for name in unset})
+    try:
+        yield
+    finally:
+        for name in unset:
+            os.environ.pop(name, None)
+
+
 # --- reading MLflow ---------------------------------------------------------------------------------
 
 
@@ -118,14 +142,15 @@ def _read(client: MlflowClient, tracking_uri: str, names: Sequence[str]) -> tupl
             outputs[model.source_run_id].append(logged[model.model_id])
     edges, unrun = [], []
     for version, aliases in _registered_versions(client):
-        node = nodes.add(_registered_version(version, aliases))
         if version.run_id in mlflow_runs:
+            node = nodes.add(_registered_version(version, aliases))
             outputs[version.run_id].append(node)
             registers = logged.get(_model_id(version))
             if registers is not None:
                 edges.append(Edge(source=node.uid, target=registers.uid, run=RUN_PREFIX + version.run_id))
         elif not version.run_id and not names:
-            unrun.append(node)  # registered from a path, not a run: a version without lineage
+            # registered from a path, not a run: a version without lineage
+            unrun.append(nodes.add(_registered_version(version, aliases)))
         # else trained in an experiment left out, or by a run since deleted: not this import's
     batches = [
         run_batch(_run(r, experiments, mlflow_runs), inputs[run_id], outputs[run_id])
