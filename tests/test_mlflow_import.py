@@ -101,10 +101,19 @@ def _register(client: MlflowClient, name: str, model_id: str, run_id: str) -> st
 def tracking(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tracking]:
     root = tmp_path_factory.mktemp("mlflow")
     uri = f"sqlite:///{root / 'mlflow.db'}"
-    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
-    # Registering a `models:/<id>` source looks the logged model up through the global tracking URI.
+    # Registering a `models:/<id>` source looks the logged model up through the global tracking URI,
+    # which would otherwise be MLflow's default, ./mlflow.db.
     previous = mlflow.get_tracking_uri()
     mlflow.set_tracking_uri(uri)
+    try:
+        yield _logged(MlflowClient(tracking_uri=uri, registry_uri=uri), uri, root)
+    finally:
+        mlflow.set_tracking_uri(previous)
+
+
+def _logged(client: MlflowClient, uri: str, root: Path) -> Tracking:
+    """Two runs of one experiment on two datasets, their logged models registered as versions 1
+    (alias champion) and 2 (alias challenger, stage Staging), and a run of another experiment."""
     churn = client.create_experiment("churn", artifact_location=(root / "artifacts").as_uri())
     frame = pd.DataFrame({"tenure": [1, 24, 60], "spend": [9.5, 40.0, 12.25], "churned": [1, 0, 0]})
     train = mlflow.data.from_pandas(frame, source="s3://lake/churn/2026-01.parquet", name="churn_train")
@@ -126,7 +135,7 @@ def tracking(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tracking]:
         client.transition_model_version_stage("churn", "2", "Staging")
     other = client.create_experiment("marketing")
     _log_run(client, other, {"k": "3"}, {}, (train, "training"))
-    yield Tracking(
+    return Tracking(
         uri=uri,
         client=client,
         first_run=first,
@@ -135,7 +144,6 @@ def tracking(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tracking]:
         train=f"dataset:churn_train@{train.digest}",
         evaluation=f"dataset:churn_eval@{evaluation.digest}",
     )
-    mlflow.set_tracking_uri(previous)
 
 
 def test_runs_become_runs(store: LineageStore, tracking: Tracking) -> None:
