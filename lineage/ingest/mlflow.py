@@ -247,19 +247,19 @@ def _dataset_inputs(run: Any) -> list[Any]:
 def _dataset(dataset: Any) -> Node:
     source = _json(dataset.source)
     uri = source.get("uri") or source.get("url") or source.get("path") if isinstance(source, dict) else None
-    details = {
-        "source_type": dataset.source_type,
-        "source": source,
-        "schema": _json(dataset.schema),
-        "profile": _json(dataset.profile),
-    }
+    details = _present(
+        source_type=dataset.source_type,
+        source=source,
+        schema=_json(dataset.schema),
+        profile=_json(dataset.profile),
+    )
     return Node(
         kind=NodeKind.DATASET,
         name=dataset.name,
         version=dataset.digest,
         checksum=f"mlflow:{dataset.digest}",
         source=str(uri) if uri else dataset.source_type,
-        metadata={"mlflow": {k: v for k, v in details.items() if v is not None}},
+        metadata={"mlflow": details},
     )
 
 
