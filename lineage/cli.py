@@ -499,6 +499,35 @@ def import_command(store: LineageStore, target: Target, file: Path) -> None:
     click.echo(f"imported {file}: {_written(result)}, {result.unchanged} already present")
 
 
+@_store_command("import-mlflow")
+@click.option(
+    "--tracking-uri", required=True, help="The MLflow tracking URI (http://..., sqlite:///..., a path)."
+)
+@click.option(
+    "--experiment", "experiments", multiple=True, metavar="NAME", help="Only this experiment (repeatable)."
+)
+@JSON_OPTION
+def import_mlflow_command(
+    store: LineageStore, tracking_uri: str, experiments: tuple[str, ...], as_json: bool
+) -> None:
+    """Record MLflow's runs, dataset inputs and models (importing again adds only what is new)."""
+    from lineage.ingest.mlflow import import_mlflow
+
+    done = import_mlflow(store, tracking_uri, experiments=experiments)
+    if as_json:
+        _print_json({**asdict(done), "kept": list(done.kept)})
+        return
+    result = done.written
+    click.echo(
+        f"imported {done.runs} runs, {done.datasets} datasets, {done.models} model versions from "
+        f"{tracking_uri}: {result.created_nodes} new nodes, {result.created_edges} new edges, "
+        f"{result.unchanged} already present"
+    )
+    if done.kept:
+        click.echo("changed in MLflow since first imported, kept as first recorded:", err=True)
+        click.echo("\n".join(f"  {line}" for line in done.kept), err=True)
+
+
 @_store_command("cypher")
 @click.argument("query")
 @click.option("--param", "params", multiple=True, metavar="NAME=JSON", help="A query parameter (repeatable).")

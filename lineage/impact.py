@@ -13,12 +13,20 @@ from lineage.query import DEFAULT_DEPTH, latest_versions
 from lineage.store.base import LineageStore
 
 DEPLOYED_STAGES = frozenset({"production", "prod", "deployed"})
+DEPLOYED_ALIASES = frozenset({"champion", "production", "prod"})
 
 
 def is_deployed(node: Node) -> bool:
     """A model version is deployed when its metadata says so: ``{"stage": "production"}`` (the MLflow
-    convention; ``prod`` and ``deployed`` are accepted too)."""
-    return node.kind is NodeKind.MODEL and str(node.metadata.get("stage", "")).lower() in DEPLOYED_STAGES
+    registry's stage; ``prod`` and ``deployed`` are accepted too), or an alias ``champion`` or
+    ``production`` (or ``prod``) among ``{"aliases": [...]}`` (MLflow's aliases, which replace stages)."""
+    if node.kind is not NodeKind.MODEL:
+        return False
+    aliases = node.metadata.get("aliases")
+    named = aliases if isinstance(aliases, list) else ()
+    return str(node.metadata.get("stage", "")).lower() in DEPLOYED_STAGES or any(
+        str(alias).lower() in DEPLOYED_ALIASES for alias in named
+    )
 
 
 @dataclass(frozen=True)

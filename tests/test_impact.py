@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from lineage.impact import impact
-from lineage.model import NodeKind
+from lineage.impact import impact, is_deployed
+from lineage.model import Node, NodeKind
 from lineage.store.base import LineageStore
 
 
@@ -28,3 +28,19 @@ def test_impact_of_a_shared_source_calls_out_the_deployed_model(demo_store: Line
     assert [m.uid for m in report.deployed] == ["model:credit_limit_model@2"]
     assert report.by_kind[NodeKind.PREDICTION] == 8
     assert "dataset:historic_data@2025" not in report.depths
+
+
+def test_a_deployed_model_version_is_one_its_stage_or_aliases_say_is_serving() -> None:
+    def model(**metadata: object) -> Node:
+        return Node(kind=NodeKind.MODEL, name="churn", version="1", metadata=metadata)
+
+    deployed = [model(stage="Production"), model(aliases=["champion"]), model(aliases=["x", "PRODUCTION"])]
+    not_deployed = [
+        model(),
+        model(stage="Staging"),
+        model(aliases=["challenger"]),
+        model(aliases="champion"),  # not a list of aliases: free-form metadata says nothing here
+        Node(kind=NodeKind.DATASET, name="d", version="1", metadata={"aliases": ["champion"]}),
+    ]
+    assert [is_deployed(n) for n in deployed] == [True, True, True]
+    assert [is_deployed(n) for n in not_deployed] == [False] * 5

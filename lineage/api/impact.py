@@ -41,7 +41,8 @@ class ImpactReport:
     affected: list[AffectedNode]
     models: list[AffectedNode] = strawberry.field(description="The affected model versions.")
     deployed: list[AffectedNode] = strawberry.field(
-        description="Affected model versions whose metadata marks them deployed (stage: production)."
+        description="Affected model versions whose metadata marks them deployed (stage: production, or "
+        "an alias champion or production)."
     )
     names: list[AffectedName] = strawberry.field(
         description="Each affected dataset, feature and model name with its latest version (predictions "
