@@ -8,8 +8,9 @@ output, the command must print exactly that. The commands not run are in ``NOT_R
 
 The server listens on a free port rather than 8000 (other servers may hold 8000 on a shared machine):
 ``--port`` is added to the serve command, and ``127.0.0.1:8000`` in later commands becomes that port.
-The commands run in a temporary directory that holds the checkout's ``graphql/`` (the README's curl
-example reads a query file from it), so the files they write land there.
+The commands run in a temporary directory that holds the checkout's ``graphql/`` and ``examples/`` (the
+README's curl example reads a query file, and the verify example runs a script), so the files they write
+land there. Recording times in shown output are compared as placeholders: a reader's store records its own.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from tests.api_support import environment, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVE = "lineage serve --demo"
+RECORDED_AT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z")
 
 NOT_RUN = {
     "pip install": "needs the network to PyPI; the tests run this checkout, already installed",
@@ -81,6 +83,12 @@ def readme_blocks(text: str) -> list[Block]:
     return found
 
 
+def _timeless(lines: list[str]) -> list[str]:
+    """The lines with every recording time as one placeholder: the README shows the times of the store
+    it was written against, and a reader's store records its own."""
+    return [RECORDED_AT.sub("<time>", line) for line in lines]
+
+
 def not_run(part: str) -> str | None:
     return next((why for prefix, why in NOT_RUN.items() if part.startswith(prefix)), None)
 
@@ -90,6 +98,7 @@ def test_every_readme_command_runs_as_written(tmp_path: Path) -> None:
     for directory in (home, work, bin_dir):
         directory.mkdir()
     (work / "graphql").symlink_to(ROOT / "graphql")
+    (work / "examples").symlink_to(ROOT / "examples")
     shim = bin_dir / "lineage"
     shim.write_text(
         f"#!/bin/sh\nexec {sys.executable} -c "
@@ -131,7 +140,8 @@ def test_every_readme_command_runs_as_written(tmp_path: Path) -> None:
                 where = f"README line {command.line}: {command.text}"
                 assert result.returncode == 0, f"{where}\nexit {result.returncode}\n{result.stderr}"
                 if command.shown is not None:
-                    assert result.stdout.splitlines() == command.shown, f"{where}\nprinted:\n{result.stdout}"
+                    printed = _timeless(result.stdout.splitlines())
+                    assert printed == _timeless(command.shown), f"{where}\nprinted:\n{result.stdout}"
                 ran.append(text)
     finally:
         if server is not None:
