@@ -1,8 +1,11 @@
-// Keyset pagination on uid. An empty $kind or $search means no filter (LadybugDB cannot type a null
-// parameter); $search arrives lower-cased.
+// Keyset pagination on uid. The search matches name, uid, owner and description (OpenLineage's
+// ownership and documentation facets), in the one scan it always was. An empty $kind or $search means no
+// filter (LadybugDB cannot type a null parameter); $search arrives lower-cased.
 MATCH (n:Node)
 WHERE ($kind = '' OR n.kind = $kind)
-  AND ($search = '' OR lower(n.name) CONTAINS $search OR lower(n.uid) CONTAINS $search)
+  AND ($search = '' OR lower(n.name) CONTAINS $search OR lower(n.uid) CONTAINS $search
+       OR lower(coalesce(n.owner, '')) CONTAINS $search
+       OR lower(coalesce(n.description, '')) CONTAINS $search)
   AND n.uid > $after
 RETURN n.uid AS uid, n.kind AS kind, n.name AS name, n.version AS version, n.checksum AS checksum,
        n.created_at AS created_at, n.recorded_at AS recorded_at, n.owner AS owner, n.source AS source,

@@ -1,9 +1,10 @@
-"""The browse page (``/``): what the store holds per kind, search by name with a kind filter, and the
-most recent runs, every node linking to its graph."""
+"""The browse page (``/``): what the store holds per kind, search by name, owner or description with
+a kind filter, and the most recent runs (with a search: the runs whose job, SQL, job type or owners
+match), every node linking to its graph."""
 
 from __future__ import annotations
 
-from lineage.model import NodeKind
+from lineage.model import NodeKind, Run
 from lineage.store.base import LineageStore
 from lineage.viz.links import Links
 from lineage.viz.style import KIND_STYLES
@@ -23,7 +24,7 @@ def render_browse_page(
     after: str | None = None,
 ) -> str:
     page = store.list_nodes(kind=kind, search=search or None, first=PAGE_SIZE, after=after)
-    runs = store.recent_runs(limit=RECENT_RUNS)
+    runs = store.search_runs(search, limit=RECENT_RUNS) if search else store.recent_runs(limit=RECENT_RUNS)
     kind_value = kind.value if kind else ""
     uids = [n.uid for n in page.nodes] + [u for r in runs for u in r.outputs[:MAX_OUTPUTS]]
     return render(
@@ -43,7 +44,27 @@ def render_browse_page(
         else None,
         first_page=links.home(search=search, kind=kind_value) if after else None,
         max_outputs=MAX_OUTPUTS,
+        job_facts={run.uid: job_facts(run) for run in runs},
     )
+
+
+MAX_SQL = 120
+
+
+def job_facts(run: Run) -> str:
+    """What the OpenLineage job facets say of a run's job (lineage.ingest.ol_columns.job_environment):
+    its type, owners, description and SQL, the SQL cut short."""
+    environment = run.environment
+    job_type = environment.get("job_type") or {}
+    kind = " ".join(str(job_type[k]) for k in ("processingType", "integration", "jobType") if job_type.get(k))
+    sql = str(environment.get("sql") or "")
+    parts = [
+        kind,
+        str(environment.get("job_owners") or ""),
+        str(environment.get("job_description") or ""),
+        sql if len(sql) <= MAX_SQL else sql[: MAX_SQL - 1] + "…",
+    ]
+    return " · ".join(p for p in parts if p)
 
 
 def render_error_page(heading: str, message: str, *, links: Links) -> str:

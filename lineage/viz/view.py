@@ -9,9 +9,10 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
+from lineage.columns import ColumnEdge, Field
 from lineage.errors import InvalidInput
 from lineage.impact import ImpactReport, impact_of
 from lineage.model import Edge, Node, NodeKind, Run
@@ -38,6 +39,16 @@ class IndirectEdge:
 
     source: str
     target: str
+
+
+@dataclass(frozen=True)
+class RunFamily:
+    """The run a run ran inside (an Airflow DAG run, say; ``None`` when it is not recorded) and the
+    other runs inside it (its sibling tasks)."""
+
+    parent: str
+    parent_run: Run | None
+    siblings: tuple[Run, ...]
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,12 @@ class GraphView:
 
     matched_more: bool = False
     """Whether the query matches more than ``matched``: the store stopped counting."""
+
+    columns: Mapping[str, Sequence[tuple[Field, Sequence[ColumnEdge]]]] = field(default_factory=dict)
+    """node uid -> its columns, each with the edges to the input columns it was derived from."""
+
+    families: Mapping[str, RunFamily] = field(default_factory=dict)
+    """run uid -> the run it ran inside and that run's other children, for runs that have a parent."""
 
     @property
     def was_cut(self) -> bool:
@@ -118,7 +135,7 @@ def build_view(store: LineageStore, query: GraphQuery, *, max_nodes: int = DEFAU
                 sides[node.uid] = direction if depth else "root"
         for edge in graph.edges:
             edges.setdefault(edge.key, edge)
-    root = nodes[query.uid]
+    root = graph.root  # the version itself, when the page was asked for it by an alias
 
     kept = [n for n in nodes.values() if n.uid == root.uid or not query.kinds or n.kind in query.kinds]
     kept.sort(key=lambda n: (depths[n.uid], n.uid))
@@ -130,6 +147,7 @@ def build_view(store: LineageStore, query: GraphQuery, *, max_nodes: int = DEFAU
 
     produced_by = store.produced_by(shown_uids)
     run_uids = {e.run for e in direct if e.run} | set(produced_by.values())
+    runs = store.get_runs(run_uids)
     return GraphView(
         query=query,
         root=root,
@@ -143,12 +161,36 @@ def build_view(store: LineageStore, query: GraphQuery, *, max_nodes: int = DEFAU
         cut=dict(cut),
         complete_depth=_complete_depth(kept, shown, depths),
         truncated=truncated,
-        runs=store.get_runs(run_uids),
+        runs=runs,
         produced_by=produced_by,
         impact=report,
         max_nodes=max_nodes,
         matched_more=matched_more,
+        columns=store.column_sources(shown_uids),
+        families=_families(store, runs.values()),
     )
+
+
+MAX_FAMILIES = 20
+"""Parent runs a page looks up the children of: each costs one keyed query."""
+
+
+def _families(store: LineageStore, runs: Iterable[Run]) -> dict[str, RunFamily]:
+    """Each run's parent and sibling runs, one look-up per distinct parent (a page's runs mostly share
+    one DAG run), at most MAX_FAMILIES parents."""
+    by_parent: dict[str, list[str]] = defaultdict(list)
+    for run in runs:
+        if run.parent:
+            by_parent[run.parent].append(run.uid)
+    parents = sorted(by_parent)[:MAX_FAMILIES]
+    found = store.get_runs(parents)
+    families = {}
+    for parent in parents:
+        children = tuple(store.child_runs(parent))
+        for uid in by_parent[parent]:
+            siblings = tuple(c for c in children if c.uid != uid)
+            families[uid] = RunFamily(parent=parent, parent_run=found.get(parent), siblings=siblings)
+    return families
 
 
 def _complete_depth(kept: list[Node], shown: list[Node], depths: Mapping[str, int]) -> int | None:
