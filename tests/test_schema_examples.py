@@ -122,7 +122,36 @@ def _audit_an_offer(data: Data) -> None:
     assert (audit["skew"], audit["reproducible"], audit["gaps"]) == ([], True, [])
 
 
+def _feature_column_lineage(data: Data) -> None:
+    lineage = data["columnLineage"]
+    assert [(f["node"], f["name"], f["type"]) for f in lineage["fields"]] == [
+        ("feature:purchase_analysis@2", "total_spend_12m", "double"),
+        ("dataset:historic_data@2025", "amount", "decimal(12,2)"),
+    ]
+    assert lineage["edges"] == [
+        {
+            "source": "feature:purchase_analysis@2",
+            "sourceField": "total_spend_12m",
+            "target": "dataset:historic_data@2025",
+            "targetField": "amount",
+            "run": "run-features-2",
+            "transformations": [
+                {"type": "DIRECT", "subtype": "AGGREGATION", "description": "sum over 12 months"}
+            ],
+        }
+    ]
+    assert not lineage["truncated"]
+    assert [f["name"] for f in data["node"]["fields"]] == [
+        "age",
+        "customer_id",
+        "days_since_last_order",
+        "order_frequency",
+        "total_spend_12m",
+    ]
+
+
 CHECKS: dict[str, Callable[[Data], None]] = {
+    "feature_column_lineage": _feature_column_lineage,
     "audit_an_offer": _audit_an_offer,
     "what_fed_this_model": _what_fed_this_model,
     "impact_of_customer_data": _impact_of_customer_data,

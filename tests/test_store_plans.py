@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from lineage import cypher
-from lineage.ingest.batches import Prediction, merge, predictions_batch, run_batch
 from lineage.columns import Alias, ColumnEdge, Field
+from lineage.ingest.batches import Prediction, merge, predictions_batch, run_batch
 from lineage.model import Batch, Node, NodeKind, Run
 from lineage.store._writer import name_key
 from lineage.store.base import LineageStore

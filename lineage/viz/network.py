@@ -208,15 +208,17 @@ def _details(view: GraphView, node: Node) -> list[list[str]]:
 
 
 def _column_details(columns: Sequence[tuple[Field, Sequence[ColumnEdge]]]) -> list[tuple[str, Any]]:
-    """One row per column: its type and description, then each input column it was derived from."""
+    """One row per column: its name, type and description, then each input column it was derived
+    from. The label is only "column": a long column name there would squeeze every value."""
     rows: list[tuple[str, Any]] = []
     for found, sources in columns:
-        label = "column (whole dataset)" if found.name == WHOLE_DATASET else f"column {found.name}"
-        lines = [" — ".join(p for p in (found.type, found.description) if p)]
+        name = "(whole dataset)" if found.name == WHOLE_DATASET else found.name
+        about = " — ".join(p for p in (found.type, found.description) if p)
+        lines = [f"{name}: {about}" if about else name]
         for edge in sources:
             how = transformation_text(edge.transformations)
             lines.append(f"← {column_text(edge.target, edge.target_field)}" + (f" [{how}]" if how else ""))
-        rows.append((label, "\n".join(line for line in lines if line)))
+        rows.append(("column", "\n".join(lines)))
     return rows
 
 
