@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner

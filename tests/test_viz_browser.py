@@ -202,7 +202,8 @@ def test_the_node_panel_shows_which_input_columns_feed_each_column(
     panel = browser.find_element(By.ID, "details").text
     assert "total_spend_12m: double — Spend over the last 12 months, EUR" in panel
     assert "← dataset:historic_data@2025#amount [DIRECT/AGGREGATION: sum over 12 months]" in panel
-    assert "← dataset:customer_data@2026-04#birth_date [DIRECT/TRANSFORMATION: years to the snapshot date]" in panel
+    birth = "← dataset:customer_data@2026-04#birth_date [DIRECT/TRANSFORMATION: years to the snapshot date]"
+    assert birth in panel
     assert "\n(whole dataset)\n" in panel
     assert "← dataset:historic_data@2025#customer_id [INDIRECT/JOIN: orders joined to customers]" in panel
     assert "← dataset:customer_data@2026-04#status [INDIRECT/FILTER: active customers only]" in panel
