@@ -130,3 +130,44 @@ def test_the_cli_answers_column_lineage(demo_store: LineageStore) -> None:
     ]
     unknown = runner.invoke(main, [*base, "feature:purchase_analysis@2", "nope"])
     assert unknown.exit_code != 0 and "has no recorded field 'nope'" in unknown.output
+
+
+def test_record_run_takes_columns_and_their_lineage(store: LineageStore) -> None:
+    """Not OpenLineage: a pipeline reports its columns with the run, through GraphQL."""
+    mutation = (
+        """mutation($input: RecordRunInput!) { recordRun(input: $input) { written { createdNodes } } }"""
+    )
+    given = {
+        "run": {"uid": "run-encode-1", "name": "encode"},
+        "inputs": [{"uid": "dataset:users@1"}],
+        "outputs": [{"uid": "feature:user_vectors@1"}],
+        "fields": [{"node": "dataset:users@1", "name": "country", "type": "string"}],
+        "columns": [
+            {
+                "output": "feature:user_vectors@1",
+                "outputField": "country_onehot",
+                "input": "dataset:users@1",
+                "inputField": "country",
+                "transformations": [
+                    {"type": "DIRECT", "subtype": "TRANSFORMATION", "description": "one-hot"}
+                ],
+            }
+        ],
+    }
+    with local_client(create_app(store=store)) as client:
+        data(graphql(client, mutation, {"input": given}))
+        backwards = {**given, "columns": [{**given["columns"][0], "output": "dataset:users@1"}]}
+        refused = graphql(
+            client, mutation, {"input": {**backwards, "run": {"uid": "run-encode-2", "name": "encode"}}}
+        )
+        assert "must join an output of the run to an input of it" in refused["errors"][0]["message"]
+    graph = store.column_lineage("feature:user_vectors@1", "country_onehot")
+    assert [(f.node, f.name, f.type) for f in graph.fields] == [
+        ("feature:user_vectors@1", "country_onehot", None),
+        ("dataset:users@1", "country", "string"),
+    ]
+    assert graph.edges[0].run == "run-encode-1"
+    assert graph.edges[0].transformations == (
+        {"type": "DIRECT", "subtype": "TRANSFORMATION", "description": "one-hot"},
+    )
+    assert store.get_run("run-encode-2") is None
