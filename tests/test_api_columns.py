@@ -171,3 +171,15 @@ def test_record_run_takes_columns_and_their_lineage(store: LineageStore) -> None
         {"type": "DIRECT", "subtype": "TRANSFORMATION", "description": "one-hot"},
     )
     assert store.get_run("run-encode-2") is None
+
+
+def test_the_graph_page_opens_an_alias_and_groups_a_dag_runs_tasks(client: TestClient) -> None:
+    alias = "dataset:hive://metastore:9083/raw.orders@unversioned"
+    page = client.get(f"/graph/{quote(alias, safe=':@')}")
+    assert page.status_code == 200
+    assert f"<title>Lineage of {RAW} ·" in page.text
+    page = client.get(f"/graph/{quote(CLEAN, safe=':@')}", params={"direction": "upstream"}).text
+    # The edge into the clean table, and its panel, name the DAG run and the other task in it.
+    family = f"run {DAG_RUN}: daily_features, with 1 other task(s): daily_features.customer_spend (COMPLETE)"
+    assert f"inside {family}" in page
+    assert f'["ran inside","{family}"]' in page
