@@ -183,3 +183,4 @@ def test_the_graph_page_opens_an_alias_and_groups_a_dag_runs_tasks(client: TestC
     family = f"run {DAG_RUN}: daily_features, with 1 other task(s): daily_features.customer_spend (COMPLETE)"
     assert f"inside {family}" in page
     assert f'["ran inside","{family}"]' in page
+    assert '["job","BATCH SPARK SQL_JOB · SELECT customer_id, amount * fx AS amount_eur FROM raw"]' in page

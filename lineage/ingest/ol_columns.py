@@ -100,6 +100,24 @@ def job_environment(job_facets: Mapping[str, Mapping[str, Any]]) -> dict[str, An
     return environment
 
 
+MAX_SQL = 120
+
+
+def job_facts(environment: Mapping[str, Any]) -> str:
+    """What ``job_environment`` kept of a job, in one line for people: its type, owners, description
+    and SQL (cut short), joined by `` · ``; empty when the job sent none of these facets."""
+    job_type = environment.get("job_type") or {}
+    kind = " ".join(str(job_type[k]) for k in ("processingType", "integration", "jobType") if job_type.get(k))
+    sql = str(environment.get("sql") or "")
+    parts = [
+        kind,
+        str(environment.get("job_owners") or ""),
+        str(environment.get("job_description") or ""),
+        sql if len(sql) <= MAX_SQL else sql[: MAX_SQL - 1] + "…",
+    ]
+    return " · ".join(p for p in parts if p)
+
+
 def _str(value: Any, path: str) -> str:
     if not isinstance(value, str):
         raise FacetError(path, f"{path} must be a string")

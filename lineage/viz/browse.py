@@ -4,7 +4,8 @@ match), every node linking to its graph."""
 
 from __future__ import annotations
 
-from lineage.model import NodeKind, Run
+from lineage.ingest.ol_columns import job_facts
+from lineage.model import NodeKind
 from lineage.store.base import LineageStore
 from lineage.viz.links import Links
 from lineage.viz.style import KIND_STYLES
@@ -44,27 +45,8 @@ def render_browse_page(
         else None,
         first_page=links.home(search=search, kind=kind_value) if after else None,
         max_outputs=MAX_OUTPUTS,
-        job_facts={run.uid: job_facts(run) for run in runs},
+        job_facts={run.uid: job_facts(run.environment) for run in runs},
     )
-
-
-MAX_SQL = 120
-
-
-def job_facts(run: Run) -> str:
-    """What the OpenLineage job facets say of a run's job (lineage.ingest.ol_columns.job_environment):
-    its type, owners, description and SQL, the SQL cut short."""
-    environment = run.environment
-    job_type = environment.get("job_type") or {}
-    kind = " ".join(str(job_type[k]) for k in ("processingType", "integration", "jobType") if job_type.get(k))
-    sql = str(environment.get("sql") or "")
-    parts = [
-        kind,
-        str(environment.get("job_owners") or ""),
-        str(environment.get("job_description") or ""),
-        sql if len(sql) <= MAX_SQL else sql[: MAX_SQL - 1] + "…",
-    ]
-    return " · ".join(p for p in parts if p)
 
 
 def render_error_page(heading: str, message: str, *, links: Links) -> str:

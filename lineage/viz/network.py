@@ -15,6 +15,7 @@ from pyvis.network import Network
 
 from lineage.columns import WHOLE_DATASET, ColumnEdge, Field, column_text, transformation_text
 from lineage.impact import ImpactReport, is_deployed
+from lineage.ingest.ol_columns import job_facts
 from lineage.model import Edge, Node, NodeKind, Run
 from lineage.viz.style import AFFECTED, EDGE, INDIRECT_EDGE, KIND_STYLES, ROOT_BORDER
 from lineage.viz.view import GraphView, IndirectEdge, RunFamily
@@ -201,6 +202,9 @@ def _details(view: GraphView, node: Node) -> list[list[str]]:
         ("produced by", _run_text(run_uid, view.runs.get(run_uid)) if run_uid else None),
         ("depth", _depth_text(view, node)),
     ]
+    run = view.runs.get(run_uid) if run_uid else None
+    if run is not None and (job := job_facts(run.environment)):
+        fields.append(("job", job))
     if run_uid and run_uid in view.families:
         fields.append(("ran inside", _family_text(view.families[run_uid])))
     fields += _column_details(view.columns.get(node.uid, ()))
