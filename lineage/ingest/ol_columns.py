@@ -32,6 +32,7 @@ from lineage.model import Batch, Node, NodeKind, make_uid
 from lineage.store._writer import Transaction
 
 UNVERSIONED = "unversioned"
+"""The version of a dataset that events read but no reported run wrote (lineage.ingest.openlineage)."""
 
 
 class FacetError(InvalidInput):

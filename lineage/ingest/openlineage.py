@@ -38,6 +38,7 @@ from typing import Any
 from lineage.errors import InvalidInput
 from lineage.ingest.batches import MAX_EDGES_PER_RUN, check_fan_out, merge
 from lineage.ingest.ol_columns import (
+    UNVERSIONED,
     DatasetColumns,
     FacetError,
     column_batch,
@@ -48,7 +49,6 @@ from lineage.model import Batch, Edge, Node, NodeKind, Run, RunStatus, name_prob
 from lineage.store.base import LineageStore, Transaction
 
 FACET = "lineageGraph"
-UNVERSIONED = "unversioned"
 EVENT_TYPES = ("START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER")
 
 
