@@ -18,3 +18,12 @@ CREATE NODE TABLE IF NOT EXISTS Name(key STRING PRIMARY KEY);
 CREATE REL TABLE IF NOT EXISTS VERSION(FROM Name TO Node);
 // Which of these layouts a store has been brought to (see LadybugStore._upgrade).
 CREATE NODE TABLE IF NOT EXISTS Meta(key STRING PRIMARY KEY, version INT64);
+// Columns of node versions, keyed "<node uid>#<name>", and which column was derived from which
+// (lineage/columns.py); other uids of a version (aliases); a run's link to its parent run.
+CREATE NODE TABLE IF NOT EXISTS Field(
+    key STRING PRIMARY KEY, node STRING, name STRING, data_type STRING, description STRING, recorded_at STRING);
+CREATE REL TABLE IF NOT EXISTS HAS_FIELD(FROM Node TO Field);
+CREATE REL TABLE IF NOT EXISTS COLUMN_FROM(FROM Field TO Field, run STRING, transformations STRING,
+    recorded_at STRING);
+CREATE NODE TABLE IF NOT EXISTS Alias(key STRING PRIMARY KEY, uid STRING, recorded_at STRING);
+CREATE REL TABLE IF NOT EXISTS PARENT(FROM Run TO Run);

@@ -288,6 +288,31 @@ def path(store: LineageStore, source: str, target: str, as_json: bool) -> None:
 
 
 @_store_command()
+@click.argument("uid")
+@click.argument("field")
+@click.option(
+    "--direction",
+    type=click.Choice(["up", "down"]),
+    default="up",
+    show_default=True,
+    help="up: the columns FIELD was derived from; down: the columns derived from it.",
+)
+@click.option("--depth", type=click.IntRange(1, MAX_DEPTH), default=10, show_default=True)
+@JSON_OPTION
+def columns(store: LineageStore, uid: str, field: str, direction: str, depth: int, as_json: bool) -> None:
+    """Column lineage: which columns column FIELD of UID came from, or which came from it."""
+    from lineage.columns_text import column_graph_json, column_graph_lines
+
+    graph = store.column_lineage(
+        uid, field, direction="upstream" if direction == "up" else "downstream", depth=depth
+    )
+    if as_json:
+        _print_json(column_graph_json(graph))
+    else:
+        click.echo("\n".join(column_graph_lines(graph)))
+
+
+@_store_command()
 @JSON_OPTION
 def stats(store: LineageStore, as_json: bool) -> None:
     """Counts of nodes per kind, runs and edges."""

@@ -1,6 +1,7 @@
 """The demo graph: the credit-scoring system this project's lecture uses.
 
-customer data + historic data -> purchase analysis -> scoring model; the scoring model's scores, a cost
+customer data + historic data -> purchase analysis (with column lineage: which customer and order
+columns each feature column is computed from) -> scoring model; the scoring model's scores, a cost
 and risk function and market conditions -> credit-limit model -> offers. It is recorded in two stages,
 the way it happened: a first generation of everything, then new customer data and market conditions
 that brought second versions of the purchase analysis and both models. Between the stages an "as of"
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 
+from lineage.columns import WHOLE_DATASET, ColumnEdge, Field
 from lineage.ingest.batches import Prediction, merge, predictions_batch, run_batch
 from lineage.model import Batch, Node, NodeKind, Run, WriteResult
 from lineage.store.base import LineageStore
@@ -54,6 +56,60 @@ def _dataset(name: str, version: str, description: str, source: str) -> Node:
     return _node(NodeKind.DATASET, name, version, description, source=source)
 
 
+CUSTOMER_COLUMNS = {
+    "customer_id": ("string", "Customer key"),
+    "birth_date": ("date", "Date of birth"),
+    "status": ("string", "active, dormant or closed"),
+}
+HISTORY_COLUMNS = {
+    "customer_id": ("string", "Customer key"),
+    "order_date": ("date", "When the order was placed"),
+    "amount": ("decimal(12,2)", "Order value in EUR"),
+}
+FEATURE_COLUMNS = {
+    "customer_id": ("string", "Customer key"),
+    "total_spend_12m": ("double", "Spend over the last 12 months, EUR"),
+    "order_frequency": ("double", "Orders per month over the last 12 months"),
+    "days_since_last_order": ("int", "Recency"),
+    "age": ("int", "Age at the snapshot date"),
+}
+# output column -> (input: "customers" or "history", input column, type, subtype, description)
+FEATURE_LINEAGE = [
+    ("customer_id", "customers", "customer_id", "DIRECT", "IDENTITY", ""),
+    ("total_spend_12m", "history", "amount", "DIRECT", "AGGREGATION", "sum over 12 months"),
+    ("order_frequency", "history", "order_date", "DIRECT", "AGGREGATION", "count per month"),
+    ("days_since_last_order", "history", "order_date", "DIRECT", "TRANSFORMATION", "snapshot date - max"),
+    ("age", "customers", "birth_date", "DIRECT", "TRANSFORMATION", "years to the snapshot date"),
+    (WHOLE_DATASET, "history", "customer_id", "INDIRECT", "JOIN", "orders joined to customers"),
+    (WHOLE_DATASET, "customers", "status", "INDIRECT", "FILTER", "active customers only"),
+]
+
+
+def _feature_columns(customers: str, history: str, analysis: str, run: str) -> Batch:
+    """The schemas of the feature extraction's inputs and output, and which input columns each
+    feature column is computed from."""
+    schemas = ((customers, CUSTOMER_COLUMNS), (history, HISTORY_COLUMNS), (analysis, FEATURE_COLUMNS))
+    inputs = {"customers": customers, "history": history}
+    return Batch(
+        fields=tuple(
+            Field(node=uid, name=name, type=kind, description=text)
+            for uid, columns in schemas
+            for name, (kind, text) in columns.items()
+        ),
+        column_edges=tuple(
+            ColumnEdge(
+                source=analysis,
+                source_field=output,
+                target=inputs[side],
+                target_field=column,
+                run=run,
+                transformations=[{"type": kind, "subtype": subtype, "description": text}],
+            )
+            for output, side, column, kind, subtype, text in FEATURE_LINEAGE
+        ),
+    )
+
+
 def first_generation() -> Batch:
     customers = _dataset(
         "customer_data", "2026-01", "Customer master data, monthly snapshot", "warehouse.crm"
@@ -72,6 +128,7 @@ def first_generation() -> Batch:
             [customers, history],
             [analysis],
         ),
+        _feature_columns(customers.uid, history.uid, analysis.uid, "run-features-1"),
         run_batch(
             _run(
                 "run-train-scoring-1",
@@ -121,6 +178,7 @@ def second_generation() -> Batch:
             [customers, "dataset:historic_data@2025"],
             [analysis],
         ),
+        _feature_columns(customers.uid, "dataset:historic_data@2025", analysis.uid, "run-features-2"),
         run_batch(
             _run(
                 "run-train-scoring-2",

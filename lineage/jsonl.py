@@ -1,8 +1,10 @@
 """Export to JSON Lines and import from it: backups, and moving a graph between backends.
 
-The file is a header line, then nodes, runs and edges, each in uid order, each a JSON object with sorted
-keys. Equal graphs export to equal bytes on every backend, which is what the round-trip test compares.
-An import is checked whole before it is written, and written in one transaction.
+The file is a header line, then nodes, runs and edges, each in uid order, then fields (the columns of
+node versions), column edges and aliases, each in key order; each record a JSON object with sorted
+keys. The last three came later in format 1: an export without them imports as before. Equal graphs
+export to equal bytes on every backend, which is what the round-trip test compares. An import is
+checked whole before it is written, and written in one transaction.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from lineage.columns import Alias, ColumnEdge, Field
 from lineage.errors import InvalidInput, LineageError
 from lineage.model import Batch, Edge, Node, Run, WriteResult
 from lineage.store.base import LineageStore, ProgressFn
@@ -71,7 +74,13 @@ def with_header(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
 def read_batch(lines: Iterable[str]) -> Batch:
     """Parse an export into one batch, or raise InvalidInput naming the first bad line."""
     nodes, runs, edges = [], [], []
+    fields, column_edges, aliases = [], [], []
     builders: dict[str, Callable[[dict[str, Any]], None]] = {
+        "field": lambda r: fields.append(Field.from_record(r)),
+        "column_edge": lambda r: column_edges.append(ColumnEdge.from_record(r)),
+        "alias": lambda r: aliases.append(
+            Alias(alias=r["key"], uid=r["uid"], recorded_at=r.get("recorded_at"))
+        ),
         "node": lambda r: nodes.append(Node.from_record(r)),
         "run": lambda r: runs.append(Run.from_record(r, r.get("inputs", ()), r.get("outputs", ()))),
         "edge": lambda r: edges.append(
@@ -93,7 +102,9 @@ def read_batch(lines: Iterable[str]) -> Batch:
             elif kind in builders:
                 builders[kind](record)
             else:
-                raise InvalidInput(f"unknown record type {kind!r} (expected header, node, run or edge)")
+                raise InvalidInput(
+                    f"unknown record type {kind!r} (expected header, {', '.join(builders)})"
+                )
         except json.JSONDecodeError as exc:
             raise InvalidInput(f"line {number}: not JSON ({exc.msg})") from None
         except KeyError as exc:
@@ -102,7 +113,14 @@ def read_batch(lines: Iterable[str]) -> Batch:
             raise InvalidInput(f"line {number}: {exc}") from None
     if not seen_header:
         raise InvalidInput(f"not a {FORMAT} export: no header line")
-    return Batch(nodes=tuple(nodes), runs=tuple(runs), edges=tuple(edges))
+    return Batch(
+        nodes=tuple(nodes),
+        runs=tuple(runs),
+        edges=tuple(edges),
+        fields=tuple(fields),
+        column_edges=tuple(column_edges),
+        aliases=tuple(aliases),
+    )
 
 
 def _check_header(record: dict[str, Any]) -> None:

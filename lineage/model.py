@@ -13,9 +13,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from lineage.errors import Conflict, InvalidInput
+
+if TYPE_CHECKING:  # lineage.columns builds on this module
+    from lineage.columns import Alias, ColumnEdge, Field
 
 
 class NodeKind(StrEnum):
@@ -508,16 +511,20 @@ class IndirectEdge:
 
 @dataclass(frozen=True, kw_only=True)
 class Batch:
-    """What one write carries: it lands whole or not at all."""
+    """What one write carries: it lands whole or not at all. Besides nodes, runs and DERIVED_FROM
+    edges, the columns of node versions (``fields``, schema), which columns derive from which
+    (``column_edges``) and other uids of recorded versions (``aliases``): see ``lineage.columns``."""
 
     nodes: tuple[Node, ...] = ()
     runs: tuple[Run, ...] = ()
     edges: tuple[Edge, ...] = ()
+    fields: tuple[Field, ...] = ()
+    column_edges: tuple[ColumnEdge, ...] = ()
+    aliases: tuple[Alias, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "nodes", tuple(self.nodes))
-        object.__setattr__(self, "runs", tuple(self.runs))
-        object.__setattr__(self, "edges", tuple(self.edges))
+        for name in ("nodes", "runs", "edges", "fields", "column_edges", "aliases"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
 
     def stamped(self, at: str) -> Batch:
         """The batch with ``recorded_at`` set where it is missing (imports keep their own)."""
@@ -525,16 +532,19 @@ class Batch:
             nodes=tuple(_stamped(n, at) for n in self.nodes),
             runs=tuple(_stamped(r, at) for r in self.runs),
             edges=tuple(_stamped(e, at) for e in self.edges),
+            fields=tuple(_stamped(f, at) for f in self.fields),
+            column_edges=tuple(_stamped(c, at) for c in self.column_edges),
+            aliases=tuple(_stamped(a, at) for a in self.aliases),
         )
 
 
-_Record = TypeVar("_Record", Node, Run, Edge)
+_Record = TypeVar("_Record")
 
 
 def _stamped(record: _Record, at: str) -> _Record:
     """``record`` with ``recorded_at`` set, if it had none. A shallow copy, not ``replace``: the record
     was validated when it was made, and validating a large batch again cost more than writing it."""
-    if record.recorded_at:
+    if getattr(record, "recorded_at"):  # noqa: B009 (any record type)
         return record
     copied = object.__new__(type(record))
     copied.__dict__.update(record.__dict__, recorded_at=at)

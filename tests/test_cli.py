@@ -112,7 +112,7 @@ def test_audit_names_the_model_the_chain_and_what_was_superseded(demo_url: str) 
 
 def test_export_and_import_with_a_summary(demo_url: str, tmp_path: Path) -> None:
     target = tmp_path / "graph.jsonl"
-    assert "exported 56 records" in lineage(demo_url, "export", str(target)).output
+    assert "exported 91 records" in lineage(demo_url, "export", str(target)).output
     copy = f"ladybug://{tmp_path / 'copy'}"
     output = lineage(copy, "import", str(target)).output
     assert "20 new nodes, 28 new edges, 8 runs" in output

@@ -40,7 +40,8 @@ def test_a_graph_moves_between_backends_with_nothing_lost(tmp_path: Path, neo4j_
         import_graph(back, exports[1])
         export_graph(back, exports[2])
     assert exports[0].read_bytes() == exports[1].read_bytes() == exports[2].read_bytes()
-    assert len(exports[0].read_text().splitlines()) == 1 + 20 + 8 + 28
+    # header, nodes, runs, edges, then the feature extraction's fields and column edges
+    assert len(exports[0].read_text().splitlines()) == 1 + 20 + 8 + 28 + 21 + 14
 
 
 def test_importing_twice_changes_nothing(demo_store: LineageStore, tmp_path: Path) -> None:

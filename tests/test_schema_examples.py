@@ -194,10 +194,39 @@ def _diff_credit_limit_models(data: Data) -> None:
     assert changed["customer_data"]["runs"]["codeVersionChanged"] is False
 
 
+def _feature_column_lineage(data: Data) -> None:
+    lineage = data["columnLineage"]
+    assert [(f["node"], f["name"], f["type"]) for f in lineage["fields"]] == [
+        ("feature:purchase_analysis@2", "total_spend_12m", "double"),
+        ("dataset:historic_data@2025", "amount", "decimal(12,2)"),
+    ]
+    assert lineage["edges"] == [
+        {
+            "source": "feature:purchase_analysis@2",
+            "sourceField": "total_spend_12m",
+            "target": "dataset:historic_data@2025",
+            "targetField": "amount",
+            "run": "run-features-2",
+            "transformations": [
+                {"type": "DIRECT", "subtype": "AGGREGATION", "description": "sum over 12 months"}
+            ],
+        }
+    ]
+    assert not lineage["truncated"]
+    assert [f["name"] for f in data["node"]["fields"]] == [
+        "age",
+        "customer_id",
+        "days_since_last_order",
+        "order_frequency",
+        "total_spend_12m",
+    ]
+
+
 CHECKS: dict[str, Callable[[Data], None]] = {
     "reproduce_credit_limit_model": _reproduce_credit_limit_model,
     "stale_models": _stale_models,
     "diff_credit_limit_models": _diff_credit_limit_models,
+    "feature_column_lineage": _feature_column_lineage,
     "audit_an_offer": _audit_an_offer,
     "data_behind_an_offer": _data_behind_an_offer,
     "what_fed_this_model": _what_fed_this_model,

@@ -19,6 +19,7 @@ import pytest
 
 from lineage import cypher
 from lineage.api.app import create_app
+from lineage.columns import Alias, ColumnEdge, Field
 from lineage.errors import Conflict
 from lineage.ingest.batches import run_batch
 from lineage.ingest.openlineage import event_batch, parse_event, record_event
@@ -93,6 +94,25 @@ def test_the_same_new_run_with_its_nodes_written_at_once_is_stored_once(store: L
                              "runs": ROUNDS, "edges": ROUNDS}  # fmt: skip
     links = "MATCH (:Run)-[l]->(:Node) RETURN count(l) AS c"
     assert count(store, links) == 2 * ROUNDS  # one USED and one PRODUCED link a run
+
+
+def test_the_same_columns_and_aliases_written_at_once_are_stored_once(store: LineageStore) -> None:
+    for i in range(ROUNDS):
+        source, derived = dataset_node(f"raw{i}"), dataset_node(f"clean{i}")
+        store.write(Batch(nodes=(source, derived)))
+        batch = Batch(
+            fields=(Field(node=source.uid, name="amount", type="double"),),
+            column_edges=(
+                ColumnEdge(source=derived.uid, source_field="eur", target=source.uid, target_field="amount"),
+            ),
+            aliases=(Alias(alias=f"dataset:hive/raw{i}@1", uid=source.uid),),
+        )
+        results = at_once([lambda batch=batch: store.write(batch) for _ in range(THREADS)])
+        assert not errors(results)
+    assert count(store, "MATCH (f:Field) RETURN count(f) AS c") == 2 * ROUNDS
+    assert count(store, "MATCH (:Node)-[l:HAS_FIELD]->(:Field) RETURN count(l) AS c") == 2 * ROUNDS
+    assert count(store, "MATCH ()-[e:COLUMN_FROM]->() RETURN count(e) AS c") == ROUNDS
+    assert count(store, "MATCH (a:Alias) RETURN count(a) AS c") == ROUNDS
 
 
 def test_different_content_written_at_once_is_one_write_and_conflicts(store: LineageStore) -> None:

@@ -15,6 +15,7 @@ import pyarrow
 import pytest
 
 from lineage import cypher
+from lineage.columns import Alias, ColumnEdge, Field
 from lineage.ingest.batches import Prediction, merge, predictions_batch, run_batch
 from lineage.model import Batch, Node, NodeKind, Run
 from lineage.store._writer import name_key
@@ -39,6 +40,13 @@ WHOLE_GRAPH = {
     "unnamed_nodes",
     "schema",
     "kind_versions",  # a pass over one kind's versions, on purpose: bounded by the kind below
+    # The keyset pages of fields and aliases for export, the run search of the browse page (a substring
+    # of the job's SQL or type has no index, as the node search has none), and the one-off upgrade that
+    # links runs to their parents.
+    "page_fields",
+    "page_aliases",
+    "search_runs",
+    "runs_with_parent",
 }
 
 
@@ -49,7 +57,29 @@ def _lineage(i: int) -> Batch:
     data = node(NodeKind.DATASET, "customers", "1")
     features = [node(NodeKind.FEATURE, "spend", v) for v in ("1", "2")]
     models = [node(NodeKind.MODEL, "score", v) for v in ("1", "2", "3")]
-    batches = [run_batch(Run(uid=f"extract-{i}-{f.version}", name="extract"), [data], [f]) for f in features]
+    dag = Run(uid=f"dag-{i}", name="dag")
+    batches = [
+        run_batch(Run(uid=f"extract-{i}-{f.version}", name="extract", parent=dag.uid), [data], [f])
+        for f in features
+    ]
+    batches.append(
+        Batch(
+            runs=(dag,),
+            fields=tuple(Field(node=data.uid, name=f"c{c}", type="int") for c in range(3)),
+            column_edges=tuple(
+                ColumnEdge(
+                    source=f.uid,
+                    source_field=f"c{c}",
+                    target=data.uid,
+                    target_field=f"c{c}",
+                    run=f"extract-{i}-{f.version}",
+                )
+                for f in features
+                for c in range(2)
+            ),
+            aliases=(Alias(alias=f"dataset:hive/customers{i}@1", uid=data.uid),),
+        )
+    )
     batches += [
         run_batch(Run(uid=f"train-{i}-{m.version}", name="train"), [features[n % 2]], [m])
         for n, m in enumerate(models)
@@ -79,6 +109,7 @@ def _params(anchor: int) -> dict[str, dict[str, Any]]:
     edge = {"source": model, "target": features[1], "run": None, "recorded_at": "2026"}
     run_row = {**Run(uid=runs[0], name="extract").to_record()}
     node_row = Node(kind=NodeKind.DATASET, name="brand-new", version="1").to_record()
+    field_row = Field(node=data, name="c0", type="int").to_record()
     return {
         "node_by_uid": {"uid": model},
         "nodes_by_uid": {"uids": [data, model, offer]},
@@ -108,6 +139,30 @@ def _params(anchor: int) -> dict[str, dict[str, Any]]:
         "runs_exist": {"uids": [*runs, "run-never-recorded"]},
         "lock_runs": {"uids": runs},
         "lock_nodes": {"uids": [data, model, "dataset:never-recorded@1"]},
+        "fields_by_key": {"keys": [f"{data}#c0", f"{features[0]}#c1", f"{data}#never"]},
+        "node_fields": {"uids": [data, features[0], model]},
+        "column_edges": {"keys": [f"{features[0]}#c0", f"{features[1]}#c1", f"{data}#c0"]},
+        "column_edges_into": {"keys": [f"{data}#c0", f"{data}#c2"]},
+        "column_upstream_reach": {"key": f"{features[1]}#c0"},
+        "column_downstream_reach": {"key": f"{data}#c1"},
+        "create_fields": {"rows": [{**field_row, "key": f"{data}#new", "name": "new"}]},
+        "create_column_edges": {
+            "rows": [
+                {
+                    "source": f"{features[0]}#c0",
+                    "target": f"{data}#c2",
+                    "run": None,
+                    "transformations": "[]",
+                    "recorded_at": "2026",
+                }
+            ]
+        },
+        "aliases_by_key": {"keys": [f"dataset:hive/customers{anchor}@1", "dataset:never@1"]},
+        "create_aliases": {
+            "rows": [{"key": "dataset:brand-new-alias@1", "uid": data, "recorded_at": "2026"}]
+        },
+        "child_runs": {"uid": f"dag-{anchor}"},
+        "link_parents": {"rows": [{"run": runs[1], "parent": f"dag-{anchor}"}]},
     }
 
 

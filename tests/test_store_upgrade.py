@@ -41,3 +41,23 @@ def test_runs_of_a_store_made_before_facet_times_keep_them_after_the_upgrade(tmp
         store.write(Batch(runs=(run,)))
         stored = store.get_run("r")
         assert stored is not None and stored.facet_times == run.facet_times
+
+
+def test_runs_recorded_before_parent_links_are_found_as_children_after_the_upgrade(tmp_path: Path) -> None:
+    """Up to layout 3, a run's parent was a property only; layout 4 links it, so the parent's children
+    are found from its key. Opening a layout-3 store links the runs recorded before."""
+    url = f"ladybug://{tmp_path / 'graph'}"
+    with open_store(url) as store:
+        assert isinstance(store, LadybugStore)
+        store.write(Batch(runs=(Run(uid="dag", name="dag"),)))
+
+        def as_layout_3(tx: Tx) -> None:
+            child = Run(uid="task", name="task", parent="dag", recorded_at=now())
+            tx(store._q("create_runs"), {"rows": [child.to_record()]})
+            tx(store._q("set_schema_version"), {"version": 3})
+
+        store._write(as_layout_3)
+        assert store.child_runs("dag") == []
+    with open_store(url) as store:
+        assert [r.uid for r in store.child_runs("dag")] == ["task"]
+        assert store._read(store._q("schema_version"), {}) == [{"version": SCHEMA_VERSION}]

@@ -199,6 +199,29 @@ def test_clicking_a_node_shows_its_fields_and_a_link_to_its_graph(
     assert browser.execute_script("return window.lineageGraph.nodes.get('feature:purchase_analysis@2').root")
 
 
+def test_the_node_panel_shows_which_input_columns_feed_each_column(
+    browser: webdriver.Chrome, demo_site: Site, tmp_path: Path
+) -> None:
+    open_page(browser, demo_site.url(LINKS.graph("model:credit_limit_model@2")))
+    click_node(browser, "feature:purchase_analysis@2")
+    wait_until(browser, "return document.querySelector('#details .node-uid')")
+    panel = browser.find_element(By.ID, "details").text
+    assert "total_spend_12m: double — Spend over the last 12 months, EUR" in panel
+    assert "← dataset:historic_data@2025#amount [DIRECT/AGGREGATION: sum over 12 months]" in panel
+    birth = "← dataset:customer_data@2026-04#birth_date [DIRECT/TRANSFORMATION: years to the snapshot date]"
+    assert birth in panel
+    assert "\n(whole dataset)\n" in panel
+    assert "← dataset:historic_data@2025#customer_id [INDIRECT/JOIN: orders joined to customers]" in panel
+    assert "← dataset:customer_data@2026-04#status [INDIRECT/FILTER: active customers only]" in panel
+    browser.execute_script(
+        "[...document.querySelectorAll('#details dd')].find(d => d.textContent.startsWith('age:'))"
+        ".scrollIntoView()"
+    )
+    browser.save_screenshot(str(tmp_path / "columns.png"))
+    if os.environ.get("LINEAGE_UPDATE_SCREENSHOTS") == "1":
+        browser.save_screenshot(str(SCREENSHOTS / "column-lineage.png"))
+
+
 def test_the_controls_change_the_query(browser: webdriver.Chrome, demo_site: Site) -> None:
     open_page(browser, demo_site.url(LINKS.graph("model:credit_limit_model@2")))
     browser.find_element(By.CSS_SELECTOR, "select[name=direction] option[value=upstream]").click()

@@ -44,7 +44,7 @@ def test_browse_counts_kinds_lists_runs_and_links_nodes_to_graphs(client: TestCl
 
 
 def test_browse_searches_by_name_within_a_kind(client: TestClient) -> None:
-    page = client.get("/", params={"search": "Credit", "kind": "model"}).text
+    page = client.get("/", params={"search": "Credit_Limit", "kind": "model"}).text
     assert re.findall(r'<td><a href="/graph/([^"]+)">', page) == [
         "model:credit_limit_model@1",
         "model:credit_limit_model@2",

@@ -13,12 +13,12 @@ from dataclasses import fields
 import strawberry
 from starlette.concurrency import run_in_threadpool
 
-from lineage import model
+from lineage import columns, model
 from lineage.api.auth import CanWrite
 from lineage.api.scalars import JSON, DateTime, RunStatus
 from lineage.api.types import Info, LineageNode, Run
 from lineage.errors import InvalidInput
-from lineage.ingest.batches import Prediction, run_batch
+from lineage.ingest.batches import Prediction, merge, run_batch
 from lineage.model import WriteResult
 from lineage.store.base import LineageStore, Transaction
 
@@ -69,12 +69,43 @@ class RunInput:
         )
 
 
+@strawberry.input(description="One way an output column was made from an input column.")
+class TransformationInput:
+    type: str | None = strawberry.field(default=None, description="DIRECT or INDIRECT.")
+    subtype: str | None = strawberry.field(default=None, description="IDENTITY, AGGREGATION, FILTER, ...")
+    description: str | None = None
+    masking: bool | None = None
+
+
+@strawberry.input(description="A column of one of the run's inputs or outputs, with its schema.")
+class FieldInput:
+    node: strawberry.ID
+    name: str
+    type: str | None = None
+    description: str | None = None
+
+
+@strawberry.input(description="Column outputField of output was computed from column inputField of input.")
+class ColumnEdgeInput:
+    output: strawberry.ID = strawberry.field(description="One of the run's outputs.")
+    output_field: str
+    input: strawberry.ID = strawberry.field(description="One of the run's inputs.")
+    input_field: str
+    transformations: list[TransformationInput] = strawberry.field(default_factory=list)
+
+
 @strawberry.input
 class RecordRunInput:
     run: RunInput
     inputs: list[NodeInput] = strawberry.field(default_factory=list, description="What the run read.")
     outputs: list[NodeInput] = strawberry.field(
         description="What it produced; each derives from every input."
+    )
+    fields: list[FieldInput] = strawberry.field(
+        default_factory=list, description="Columns of the inputs and outputs (their schema)."
+    )
+    columns: list[ColumnEdgeInput] = strawberry.field(
+        default_factory=list, description="Column lineage: which input columns each output column came from."
     )
 
 
@@ -170,12 +201,46 @@ def _record_run(store: LineageStore, given: RecordRunInput) -> tuple[model.Run, 
         stored = tx.get_nodes(bare)
         inputs = [_node(n, stored) for n in given.inputs]
         outputs = [_node(n, stored) for n in given.outputs]
-        result = tx.write(run_batch(run, inputs, outputs))
+        result = tx.write(merge(run_batch(run, inputs, outputs), _columns(given)))
         written = tx.get_run(run.uid)
         assert written is not None  # just written
         return written, result
 
     return store.transaction(record)
+
+
+def _columns(given: RecordRunInput) -> model.Batch:
+    """The run's fields and column edges: a column edge joins an output of the run to an input of it."""
+    named = {n.uid for n in (*given.inputs, *given.outputs)}
+    inputs, outputs = {n.uid for n in given.inputs}, {n.uid for n in given.outputs}
+    for f in given.fields:
+        if f.node not in named:
+            raise InvalidInput(f"field {f.node}#{f.name}: {f.node} is not an input or output of the run")
+    for c in given.columns:
+        if c.output not in outputs or c.input not in inputs:
+            raise InvalidInput(
+                f"column edge {c.output}#{c.output_field} <- {c.input}#{c.input_field}: it must join an "
+                "output of the run to an input of it"
+            )
+    return model.Batch(
+        fields=tuple(
+            columns.Field(node=f.node, name=f.name, type=f.type, description=f.description)
+            for f in given.fields
+        ),
+        column_edges=tuple(
+            columns.ColumnEdge(
+                source=c.output,
+                source_field=c.output_field,
+                target=c.input,
+                target_field=c.input_field,
+                run=given.run.uid,
+                transformations=[
+                    {k: v for k, v in vars(t).items() if v is not None} for t in c.transformations
+                ],
+            )
+            for c in given.columns
+        ),
+    )
 
 
 def _node(given: NodeInput, stored: dict[str, model.Node]) -> model.Node:

@@ -19,6 +19,7 @@ from lineage import reproduce as recipes
 from lineage import stale as staleness
 from lineage.api.audit import PredictionAudit
 from lineage.api.diff import LineageDiff
+from lineage.api.columns import ColumnQuery
 from lineage.api.impact import ImpactReport
 from lineage.api.pagination import DEFAULT_PAGE, NodeConnection
 from lineage.api.reproduce import Recipe
@@ -44,16 +45,21 @@ def _traversal(direction: Direction, description: str) -> Any:
 
 
 @strawberry.type
-class Query:
-    @strawberry.field(description="One node version by uid; null when the store does not hold it.")
+class Query(ColumnQuery):
+    @strawberry.field(
+        description="One node version by uid or by an alias of it (OpenLineage symlinks); null when the "
+        "store holds neither."
+    )
     async def node(self, info: Info, uid: strawberry.ID) -> LineageNode | None:
         parse_uid(uid)
         found = await info.context.loaders.node.load(uid)
+        if found is None:  # perhaps an alias: one more look-up, by its key
+            found = await run_in_threadpool(info.context.store.get_node, uid)
         return None if found is None else LineageNode.from_model(found)
 
     @strawberry.field(
-        description="Nodes in uid order, filtered by kind, a substring of name or uid, and (asOf) the "
-        "time they were recorded by."
+        description="Nodes in uid order, filtered by kind, a substring of name, uid, owner or "
+        "description, and (asOf) the time they were recorded by."
     )
     async def nodes(
         self,

@@ -27,9 +27,11 @@ from starlette.concurrency import run_in_threadpool
 from strawberry.types.nodes import SelectedField, Selection
 
 from lineage import model
+from lineage.api.columns import Field
 from lineage.api.context import Context, Prefetched
 from lineage.api.execution import BULK
 from lineage.api.scalars import JSON, DateTime, NodeKind, RunStatus, as_datetime
+from lineage.columns import WHOLE_DATASET
 from lineage.model import parse_uid
 from lineage.query import DEFAULT_DEPTH
 from lineage.store.base import validate_limit
@@ -117,6 +119,12 @@ class LineageNode:
             return LineageNode.from_models(versions[key])
         return _load_versions(info, key)  # type: ignore[return-value]
 
+    @strawberry.field(description="Its columns, by name, with type and description from its schema.")
+    @staticmethod
+    async def fields(parent: strawberry.Parent[model.Node], info: Info) -> list[Field]:
+        found = await info.context.loaders.fields.load(parent.uid)
+        return [Field.from_model(f) for f in found if f.name != WHOLE_DATASET]
+
     upstream: Subgraph = _traversal_of_node("upstream", "What this version was derived from.")
     downstream: Subgraph = _traversal_of_node("downstream", "What was derived from this version.")
 
@@ -170,6 +178,11 @@ class Run:
             return None
         run = await info.context.loaders.run.load(self.parent_uid)
         return None if run is None else Run.from_model(run)
+
+    @strawberry.field(description="The runs that ran inside this one (an orchestrator's tasks), by uid.")
+    async def children(self, info: Info) -> list[Run]:
+        runs = await run_in_threadpool(info.context.store.child_runs, self.uid)
+        return [Run.from_model(r) for r in runs]
 
     @classmethod
     def from_model(cls, run: model.Run) -> Run:

@@ -77,4 +77,7 @@ def merge(*batches: Batch) -> Batch:
         nodes=tuple(n for b in batches for n in b.nodes),
         runs=tuple(r for b in batches for r in b.runs),
         edges=tuple(e for b in batches for e in b.edges),
+        fields=tuple(f for b in batches for f in b.fields),
+        column_edges=tuple(c for b in batches for c in b.column_edges),
+        aliases=tuple(a for b in batches for a in b.aliases),
     )

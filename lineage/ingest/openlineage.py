@@ -36,13 +36,20 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lineage.errors import InvalidInput
-from lineage.ingest.batches import MAX_EDGES_PER_RUN, check_fan_out
+from lineage.ingest.batches import MAX_EDGES_PER_RUN, check_fan_out, merge
+from lineage.ingest.ol_columns import (
+    UNVERSIONED,
+    DatasetColumns,
+    FacetError,
+    column_batch,
+    dataset_columns,
+    job_environment,
+)
 from lineage.model import Batch, Edge, Node, NodeKind, Run, RunStatus, name_problem, parse_time
 from lineage.query import latest_versions
 from lineage.store.base import LineageStore, Transaction
 
 FACET = "lineageGraph"
-UNVERSIONED = "unversioned"
 EVENT_TYPES = ("START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER")
 
 
@@ -63,10 +70,17 @@ class DatasetRef:
     version: str | None
     source: str
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    columns: DatasetColumns = field(default_factory=DatasetColumns)
 
     def node(self, version: str) -> Node:
         return Node(
-            kind=self.kind, name=self.name, version=version, source=self.source, metadata=self.metadata
+            kind=self.kind,
+            name=self.name,
+            version=version,
+            source=self.source,
+            metadata=self.metadata,
+            owner=self.columns.owner,
+            description=self.columns.description,
         )
 
 
@@ -239,7 +253,10 @@ def _environment(
     ):
         if facet:
             environment[key] = {k: v for k, v in facet.items() if not k.startswith("_")}
-    return environment
+    try:
+        return environment | job_environment(job_facets)
+    except FacetError as exc:
+        raise EventError(exc.field, str(exc)) from None
 
 
 def _parameters(run_facets: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
@@ -290,7 +307,13 @@ def _dataset(item: Mapping[str, Any], path: str, default_version: str | None) ->
     if not isinstance(metadata, Mapping):
         raise EventError(f"{marker_path}.metadata", f"{marker_path}.metadata must be a JSON object")
     _check_uid_part(kind, name, "x", f"{marker_path}.name" if marker.get("name") else f"{path}.name")
-    return DatasetRef(kind=kind, name=name, version=version, source=namespace, metadata=metadata)
+    try:
+        columns = dataset_columns(facets, path, dataset_name)
+    except FacetError as exc:
+        raise EventError(exc.field, str(exc)) from None
+    return DatasetRef(
+        kind=kind, name=name, version=version, source=namespace, metadata=metadata, columns=columns
+    )
 
 
 def _check_uid_part(kind: NodeKind, name: str, version: str, path: str) -> None:
@@ -353,10 +376,16 @@ def event_batch(store: Transaction, event: RunEvent, stored_run: Run | None) -> 
     inputs = _resolved_inputs(store, event.inputs, stored_run, own)
     existing = store.get_nodes(n.uid for n in (*inputs, *outputs))
     run = replace(event.run, inputs=tuple(n.uid for n in inputs), outputs=tuple(n.uid for n in outputs))
-    return Batch(
-        nodes=tuple({n.uid: n for n in (*inputs, *outputs) if n.uid not in existing}.values()),
-        runs=(run, *_unknown_parent(store, event)),
-        edges=_cross_edges(run, stored_run or run, new=run),
+    refs = (*event.inputs, *event.outputs)
+    described = [(n, ref.columns) for n, ref in zip((*inputs, *outputs), refs, strict=True)]
+    read = {*run.inputs, *(stored_run.inputs if stored_run else ())}
+    return merge(
+        Batch(
+            nodes=tuple({n.uid: n for n in (*inputs, *outputs) if n.uid not in existing}.values()),
+            runs=(run, *_unknown_parent(store, event)),
+            edges=_cross_edges(run, stored_run or run, new=run),
+        ),
+        column_batch(store, run.uid, described, read),
     )
 
 

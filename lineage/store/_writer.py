@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from lineage.errors import Conflict, InvalidInput, NotFound
@@ -26,6 +26,7 @@ from lineage.model import (
     parse_uid,
     stored_time,
 )
+from lineage.store._columns import ColumnRecords, ColumnWriter, column_records, deduplicated_columns
 from lineage.store._rows import ProgressFn, Row, Tx, chunks
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ class Records:
     nodes: list[Row]
     edges: list[Row]
     runs: list[Run]
+    columns: ColumnRecords = field(default_factory=ColumnRecords)
 
 
 def records_of(batch: Batch) -> Records:
@@ -52,6 +54,7 @@ def records_of(batch: Batch) -> Records:
         nodes=[n.to_record() for n in batch.nodes],
         edges=[e.to_record() for e in batch.edges],
         runs=list(batch.runs),
+        columns=column_records(batch),
     )
 
 
@@ -145,7 +148,8 @@ class Writer:
             raise NotFound(f"{_referrer(records, uid)} names unknown node {uid}; record it in the same batch")
         self._check_run_references(records)
         new_edges = self._new_edges(records.edges, stored)
-        runs_to_create, runs_to_update, new_links = self._merged_runs(records.runs)
+        runs_to_create, runs_to_update, new_links, new_parents = self._merged_runs(records.runs)
+        columns = ColumnWriter(self, batch_uids | set(stored)).plan(records.columns)
         self.total = len(new_nodes) + len(new_edges) + len(records.runs)
 
         self._run_chunks("create_nodes", new_nodes)
@@ -155,6 +159,8 @@ class Writer:
         for side, rows in new_links.items():
             self._run_chunks(f"link_{side}", rows, count=False)
         self._run_chunks("create_edges", new_edges)
+        self.store._on_parents(self.tx, new_parents)
+        columns.write()
         unchanged = len(records.nodes) - len(new_nodes) + len(records.edges) - len(new_edges)
         return WriteResult(len(new_nodes), len(new_edges), len(records.runs), unchanged)
 
@@ -177,6 +183,11 @@ class Writer:
         for run in records.runs:
             if run.parent is not None:
                 referrers.setdefault(run.parent, f"run {run.uid} (as its parent)")
+        for column_edge in records.columns.edges:
+            if column_edge["run"] is not None:
+                referrers.setdefault(
+                    column_edge["run"], f"column edge {column_edge['source']} -> {column_edge['target']}"
+                )
         wanted = sorted(set(referrers) - {r.uid for r in records.runs})
         stored = stored_runs(self.tx, self.q, wanted)
         missing = [uid for uid in wanted if uid not in stored]
@@ -196,16 +207,23 @@ class Writer:
         stored = {e.key for e in self.store._parents_in(self.tx, sources)}
         return [e for e in edges if (e["source"], e["target"]) not in stored]
 
-    def _merged_runs(self, runs: Sequence[Run]) -> tuple[list[Run], list[Run], dict[str, list[Row]]]:
+    def _merged_runs(
+        self, runs: Sequence[Run]
+    ) -> tuple[list[Run], list[Run], dict[str, list[Row]], list[Row]]:
+        """The runs to create and to update, their new input and output links, and the parent links
+        that are new (a run's parent, once set, never changes: Run.merged_with)."""
         stored = load_runs(self.tx, self.q, [r.uid for r in runs])
         create: list[Run] = []
         update: list[Run] = []
         new_links: dict[str, list[Row]] = {"inputs": [], "outputs": []}
+        parents: list[Row] = []
         for run in runs:
             old = stored.get(run.uid)
             merged = old.merged_with(run) if old else run
             _check_parent(merged)
             (update if old else create).append(merged)
+            if merged.parent is not None and (old is None or old.parent is None):
+                parents.append({"run": merged.uid, "parent": merged.parent})
             for side in new_links:
                 before = set(getattr(old, side)) if old else set()
                 new_links[side] += [
@@ -213,7 +231,7 @@ class Writer:
                     for uid in getattr(merged, side)
                     if uid not in before
                 ]
-        return create, update, new_links
+        return create, update, new_links, parents
 
     def _run_chunks(self, query: str, rows: list[Row], *, count: bool = True) -> None:
         for chunk in chunks(rows, self.store.write_chunk):
@@ -342,6 +360,7 @@ class Transaction:
 
 def _referenced(records: Records) -> set[str]:
     uids = {u for e in records.edges for u in (e["source"], e["target"])}
+    uids |= records.columns.nodes()
     return uids | {u for r in records.runs for u in (*r.inputs, *r.outputs)}
 
 
@@ -349,6 +368,8 @@ def _referrer(records: Records, uid: str) -> str:
     for edge in records.edges:
         if uid in (edge["source"], edge["target"]):
             return f"edge {edge['source']} -> {edge['target']}"
+    if referrer := records.columns.referrer(uid):
+        return referrer
     run = next(r for r in records.runs if uid in (*r.inputs, *r.outputs))
     return f"run {run.uid}"
 
@@ -370,4 +391,6 @@ def deduplicated(batch: Batch) -> Batch:
                 f"edge {edge.source} -> {edge.target} appears twice in the batch with different runs"
             )
         edges.setdefault(edge.key, edge)
-    return Batch(nodes=tuple(nodes.values()), runs=tuple(runs.values()), edges=tuple(edges.values()))
+    return deduplicated_columns(
+        batch, Batch(nodes=tuple(nodes.values()), runs=tuple(runs.values()), edges=tuple(edges.values()))
+    )

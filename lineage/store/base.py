@@ -14,9 +14,10 @@ from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from lineage import cypher
+from lineage.columns import ColumnEdge, ColumnGraph, Field, field_key
 from lineage.errors import InvalidInput, NotFound
 from lineage.model import (
     Batch,
@@ -33,6 +34,7 @@ from lineage.model import (
     parse_uid,
 )
 from lineage.query import DEFAULT_DEPTH, keep_kinds, recorded_by, validate_depth
+from lineage.store import _columns
 from lineage.store._rows import CHUNK, ProgressFn, Row, Tx, chunks
 from lineage.store._writer import (
     Transaction,
@@ -132,6 +134,10 @@ class LineageStore(ABC):
         waits and then reads what this one wrote. A no-op where writes already take turns (LadybugDB);
         a hook, empty by default."""
 
+    def _on_parents(self, tx: Tx, rows: Sequence[Row]) -> None:  # noqa: B027 (a hook, empty by default)
+        """Called inside the write transaction with the runs (``{"run", "parent"}`` rows) whose parent
+        was set by this write: a backend that finds child runs through a link makes it here."""
+
     def _on_new_nodes(self, tx: Tx, rows: Sequence[Row]) -> None:  # noqa: B027 (a hook, empty by default)
         """Called inside the write transaction after nodes are created (as ``rows`` of their stored
         fields): a backend that keeps a look-up structure beside them updates it here."""
@@ -173,12 +179,62 @@ class LineageStore(ABC):
     # --- reading nodes ------------------------------------------------------------------------------
 
     def get_node(self, uid: str) -> Node | None:
+        """The version ``uid`` names: its own uid, or an alias of it (``lineage.columns.Alias``)."""
         parse_uid(uid)
-        return self._node_in(self._read, uid)
+        return self._reading(lambda read: self._node_in(read, uid))
 
     def _node_in(self, read: Tx, uid: str) -> Node | None:
         rows = read(self._q("node_by_uid"), {"uid": uid})
+        if not rows:
+            # Only a uid that names no version costs the second look-up, by the alias's key.
+            alias = _columns.aliases_of(read, self._q, [uid]).get(uid)
+            rows = read(self._q("node_by_uid"), {"uid": alias.uid}) if alias else []
         return Node.stored(rows[0]) if rows else None
+
+    def resolve_alias(self, uid: str) -> str | None:
+        """The uid of the version that ``uid`` is an alias of, or ``None``."""
+        alias = _columns.aliases_of(self._read, self._q, [uid]).get(uid)
+        return None if alias is None else alias.uid
+
+    # --- columns ------------------------------------------------------------------------------------
+
+    def fields(self, uids: Iterable[str]) -> dict[str, list[Field]]:
+        """The recorded fields (columns) of each node among ``uids``, by name; nodes without any are
+        absent."""
+        return _columns.fields_of(self._read, self._q, uids)
+
+    def column_sources(self, uids: Iterable[str]) -> dict[str, list[tuple[Field, list[ColumnEdge]]]]:
+        """Each node's fields, each with the column edges to the input columns it was derived from."""
+        return self._reading(lambda read: _columns.sources_of_columns(read, self._q, uids))
+
+    def column_lineage(
+        self, uid: str, field: str, *, direction: str = "upstream", depth: int = 10
+    ) -> ColumnGraph:
+        """The columns that column ``field`` of ``uid`` (or of the version it is an alias of) was
+        derived from (``upstream``) or that were derived from it (``downstream``), up to ``depth`` hops,
+        each once, with the column edges among them."""
+        validate_depth(depth)
+        if direction not in ("upstream", "downstream"):
+            raise InvalidInput(f"direction {direction!r}: upstream or downstream")
+
+        def answer(read: Tx) -> ColumnGraph:
+            node = self._node_in(read, uid)
+            if node is None:
+                raise NotFound(f"no node {uid}")
+            key = field_key(node.uid, field)
+            root = _columns.fields_by_key(read, self._q, [key]).get(key)
+            if root is None:
+                raise NotFound(f"{node.uid} has no recorded field {field!r}")
+            return _columns.column_graph(read, self._q, root, direction, depth)
+
+        parse_uid(uid)
+        return self._reading(answer)
+
+    def child_runs(self, uid: str) -> list[Run]:
+        """The runs that ran inside run ``uid`` (their ``parent``), by uid."""
+        uids = [row["uid"] for row in self._read(self._q("child_runs"), {"uid": uid})]
+        runs = self.get_runs(uids)
+        return [runs[u] for u in sorted(runs)]
 
     def get_nodes(self, uids: Iterable[str]) -> dict[str, Node]:
         """The stored nodes among ``uids``, by uid; unknown uids are simply absent."""
@@ -193,8 +249,8 @@ class LineageStore(ABC):
         after: str | None = None,
         as_of: str | None = None,
     ) -> NodePage:
-        """Nodes ordered by uid, filtered by kind and a case-insensitive substring of name or uid, and
-        recorded by ``as_of`` when it is given.
+        """Nodes ordered by uid, filtered by kind and a case-insensitive substring of name, uid, owner
+        or description, and recorded by ``as_of`` when it is given.
 
         ``after`` is the ``end_cursor`` of the previous page.
         """
@@ -273,6 +329,19 @@ class LineageStore(ABC):
         runs = self.get_runs(uids)
         return [runs[uid] for uid in uids]
 
+    def search_runs(self, search: str, limit: int = 20, *, as_of: str | None = None) -> list[Run]:
+        """The most recently recorded runs (by ``as_of``, when given) whose name or environment (the
+        OpenLineage job facets: SQL, job type, owners, description) holds ``search``, case-insensitively,
+        newest first.
+
+        A scan of the runs, like the node search: there is no index on text within text."""
+        if not 1 <= limit <= MAX_PAGE:
+            raise InvalidInput(f"limit {limit} out of range: 1 to {MAX_PAGE}")
+        params = {"search": search.lower(), "limit": limit, "as_of": _as_of(as_of)}
+        rows = self._read(self._q("search_runs"), params)
+        runs = self.get_runs(row["uid"] for row in rows)
+        return [runs[row["uid"]] for row in rows]
+
     # --- traversal --------------------------------------------------------------------------------
 
     def upstream(
@@ -331,6 +400,7 @@ class LineageStore(ABC):
         root = self._node_in(read, uid)
         if root is None:
             raise NotFound(f"no node {uid}")
+        uid = root.uid  # an alias traverses from the version it stands for
         if root.recorded_at and root.recorded_at > cutoff:
             raise NotFound(f"node {uid} was recorded at {root.recorded_at}, after {cutoff}")
         # Three queries whatever the depth, each anchored on the root's key or on the uids found: the
@@ -344,7 +414,7 @@ class LineageStore(ABC):
         }
         parents = [e for e in self._parents_in(read, nodes) if (e.recorded_at or "") <= cutoff]
         edges = [e for e in parents if e.source in nodes and e.target in nodes]
-        depths = _distances(uid, edges, direction, depth)
+        depths = distances(uid, edges, direction, depth)
         kept = [e for e in edges if e.source in depths and e.target in depths]
         edge_cut = self._beyond(read, direction, depths, depth, parents, cutoff)
         return self._subgraph(root, nodes, depths, kept, kinds, truncated=cut_by_limit or edge_cut)
@@ -471,21 +541,43 @@ class LineageStore(ABC):
         for uids in self._pages("page_nodes"):
             for edge in sorted(self._parents(uids), key=lambda e: e.key):
                 yield {"type": "edge", **edge.to_record()}
+        yield from self._export_columns()
+
+    def _export_columns(self) -> Iterator[dict[str, Any]]:
+        """Fields, column edges and aliases, each in key order (export records added in format 1:
+        an older export simply has none)."""
+        for keys in self._pages("page_fields"):
+            for _key, found in sorted(_columns.fields_by_key(self._read, self._q, keys).items()):
+                yield {"type": "field", **found.to_record()}
+        for keys in self._pages("page_fields"):
+            found_edges = _columns.column_edges_of(self._read, self._q, keys)
+            for column_edge in sorted(found_edges, key=lambda e: e.key):
+                yield {"type": "column_edge", **column_edge.to_record()}
+        for keys in self._pages("page_aliases"):
+            for _key, alias in sorted(_columns.aliases_of(self._read, self._q, keys).items()):
+                yield {"type": "alias", **alias.to_record()}
 
     def _pages(self, query: str) -> Iterator[list[str]]:
-        """The uids of every node or run, a page at a time, by keyset on uid."""
+        """The keys of every node, run, field or alias, a page at a time, by keyset on the key."""
         after = ""
         while rows := self._read(self._q(query), {"after": after, "limit": CHUNK}):
             yield [row["uid"] for row in rows]
             after = rows[-1]["uid"]
 
 
-def _distances(root: str, edges: Iterable[Edge], direction: str, bound: int) -> dict[str, int]:
-    """Hops from ``root`` to every node within ``bound``, breadth first with a visited set: a diamond
-    costs one visit per node, never one per path, and a cycle ends the search."""
+class _Linking(Protocol):
+    @property
+    def key(self) -> tuple[str, str]: ...
+
+
+def distances(root: str, edges: Iterable[_Linking], direction: str, bound: int) -> dict[str, int]:
+    """Hops from ``root`` to everything within ``bound`` along edges keyed (derived, origin): node
+    uids of DERIVED_FROM edges, field keys of column edges. Breadth first with a visited set: a
+    diamond costs one visit per node, never one per path, and a cycle ends the search."""
     following: dict[str, list[str]] = defaultdict(list)
     for edge in edges:
-        near, far = (edge.source, edge.target) if direction == "upstream" else (edge.target, edge.source)
+        source, target = edge.key
+        near, far = (source, target) if direction == "upstream" else (target, source)
         following[near].append(far)
     depths = {root: 0}
     frontier = [root]

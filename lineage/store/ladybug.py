@@ -21,7 +21,7 @@ from lineage.store._writer import CONTENT
 from lineage.store.base import LineageStore, PlanStep, RawResult
 
 T = TypeVar("T")
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class LadybugStore(LineageStore):
@@ -63,16 +63,26 @@ class LadybugStore(LineageStore):
         """Bring a store written by an earlier release to the current layout, once. Version 2 added the
         Name nodes; version 3 links the versions that writes through a server left without one (the
         server's store skipped that step until 3). Either way: every node without a Name link gets one
-        (a new store takes the same path with nothing to link)."""
+        (a new store takes the same path with nothing to link). Version 4 links each run to its parent
+        run (PARENT), so a run's children are found from its key."""
         found = self._read(self._q("schema_version"), {})
-        if found and found[0]["version"] >= SCHEMA_VERSION:
+        version = found[0]["version"] if found else 0
+        if version >= SCHEMA_VERSION:
             return
 
         def index_names(tx: Tx) -> None:
-            self._on_new_nodes(tx, tx(self._q("unnamed_nodes"), {}))
+            if version < 3:
+                self._on_new_nodes(tx, tx(self._q("unnamed_nodes"), {}))
+            self._on_parents(tx, tx(self._q("runs_with_parent"), {}))
             tx(self._q("set_schema_version"), {"version": SCHEMA_VERSION})
 
         self._write(index_names)
+
+    def _on_parents(self, tx: Tx, rows: Sequence[Row]) -> None:
+        """Link each run to its parent run: LadybugDB indexes only primary keys, so a run's children
+        are found through these links from the parent's key."""
+        for chunk in chunks(list(rows)):
+            tx(self._q("link_parents"), {"rows": chunk})
 
     def _on_new_nodes(self, tx: Tx, rows: Sequence[Row]) -> None:
         """Link new versions from their Name nodes, creating the names not seen before."""

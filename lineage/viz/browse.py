@@ -1,10 +1,12 @@
-"""The browse page (``/``): what the store holds per kind, search by name with a kind filter, and the
-most recent runs, every node linking to its graph."""
+"""The browse page (``/``): what the store holds per kind, search by name, owner or description with
+a kind filter, and the most recent runs (with a search: the runs whose job, SQL, job type or owners
+match), every node linking to its graph."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from lineage.ingest.ol_columns import job_facts
 from lineage.model import NodeKind
 from lineage.stale import stale_among
 from lineage.store.base import LineageStore
@@ -29,7 +31,11 @@ def render_browse_page(
     """``as_of`` (stored time form) shows the store as it stood then: the nodes and runs recorded by
     that time, counted per kind (runs and edges are counted only for now)."""
     page = store.list_nodes(kind=kind, search=search or None, first=PAGE_SIZE, after=after, as_of=as_of)
-    runs = store.recent_runs(limit=RECENT_RUNS, as_of=as_of)
+    runs = (
+        store.search_runs(search, limit=RECENT_RUNS, as_of=as_of)
+        if search
+        else store.recent_runs(limit=RECENT_RUNS, as_of=as_of)
+    )
     kind_value = kind.value if kind else ""
     at = as_of or ""
     uids = [n.uid for n in page.nodes] + [u for r in runs for u in r.outputs[:MAX_OUTPUTS]]
@@ -54,6 +60,7 @@ def render_browse_page(
         else None,
         first_page=links.home(search=search, kind=kind_value, asOf=at) if after else None,
         max_outputs=MAX_OUTPUTS,
+        job_facts={run.uid: job_facts(run.environment) for run in runs},
     )
 
 

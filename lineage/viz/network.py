@@ -8,15 +8,17 @@ puts into the side panel with ``textContent``. Nothing here is ever parsed as HT
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pyvis.network import Network
 
+from lineage.columns import WHOLE_DATASET, ColumnEdge, Field, column_text, transformation_text
 from lineage.impact import ImpactReport, is_deployed
+from lineage.ingest.ol_columns import job_facts
 from lineage.model import Edge, IndirectEdge, Node, NodeKind, Run
 from lineage.viz.style import AFFECTED, EDGE, INDIRECT_EDGE, KIND_STYLES, ROOT_BORDER
-from lineage.viz.view import GraphView
+from lineage.viz.view import GraphView, RunFamily
 
 # Above this many nodes vis-network's crossing reduction (edgeMinimization) grows to tens of seconds
 # (measured: 0.25 s at 200 nodes, 1.6 s at 500, 13 s at 2,000), so large graphs skip it and curves.
@@ -160,7 +162,10 @@ def _hover_text(node: Node) -> str:
 
 def _edge_options(view: GraphView, edge: Edge) -> dict[str, Any]:
     run = view.runs.get(edge.run) if edge.run else None
-    options: dict[str, Any] = {"title": _run_text(edge.run, run)}
+    title = _run_text(edge.run, run)
+    if edge.run in view.families:
+        title += f"\ninside {_family_text(view.families[edge.run])}"
+    options: dict[str, Any] = {"title": title}
     if view.impact is not None:
         options["color"] = {"color": AFFECTED, "highlight": "#1b1b1b", "hover": "#1b1b1b"}
     return options
@@ -206,6 +211,12 @@ def _details(view: GraphView, node: Node) -> list[list[str]]:
         ("produced by", _run_text(run_uid, view.runs.get(run_uid)) if run_uid else None),
         ("depth", _depth_text(view, node)),
     ]
+    run = view.runs.get(run_uid) if run_uid else None
+    if run is not None and (job := job_facts(run.environment)):
+        fields.append(("job", job))
+    if run_uid and run_uid in view.families:
+        fields.append(("ran inside", _family_text(view.families[run_uid])))
+    fields += _column_details(view.columns.get(node.uid, ()))
     return [[label, "—" if value in (None, "") else str(value)] for label, value in fields]
 
 
@@ -221,6 +232,29 @@ def _stale_text(view: GraphView, node: Node) -> list[str]:
     if found is None:
         return []
     return [f"{s.node.uid} superseded by {s.latest.uid} (since {s.since})" for s in found.superseded]
+
+def _column_details(columns: Sequence[tuple[Field, Sequence[ColumnEdge]]]) -> list[tuple[str, Any]]:
+    """One row per column: its name, type and description, then each input column it was derived
+    from. The label is only "column": a long column name there would squeeze every value."""
+    rows: list[tuple[str, Any]] = []
+    for found, sources in columns:
+        name = "(whole dataset)" if found.name == WHOLE_DATASET else found.name
+        about = " — ".join(p for p in (found.type, found.description) if p)
+        lines = [f"{name}: {about}" if about else name]
+        for edge in sources:
+            how = transformation_text(edge.transformations)
+            lines.append(f"← {column_text(edge.target, edge.target_field)}" + (f" [{how}]" if how else ""))
+        rows.append(("column", "\n".join(lines)))
+    return rows
+
+
+def _family_text(family: RunFamily) -> str:
+    parent = family.parent_run
+    head = f"run {family.parent}" + (f": {parent.name}" if parent else " (not recorded)")
+    if not family.siblings:
+        return head
+    tasks = ", ".join(f"{r.name} ({r.status.value if r.status else 'no status'})" for r in family.siblings)
+    return f"{head}, with {len(family.siblings)} other task(s): {tasks}"
 
 
 def _depth_text(view: GraphView, node: Node) -> str:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from lineage.columns import ColumnEdge, Field
 from lineage.errors import InvalidInput
 from lineage.impact import ImpactReport, impact_of
 from lineage.model import Edge, IndirectEdge, Node, NodeKind, Run
@@ -32,6 +33,16 @@ def max_nodes_from_environment() -> int:
     if not (text.isascii() and text.isdigit()) or int(text) < 1:
         raise InvalidInput(f"{MAX_NODES_VARIABLE}={text!r}: expected a whole number of nodes, at least 1")
     return int(text)
+
+
+@dataclass(frozen=True)
+class RunFamily:
+    """The run a run ran inside (an Airflow DAG run, say; ``None`` when it is not recorded) and the
+    other runs inside it (its sibling tasks)."""
+
+    parent: str
+    parent_run: Run | None
+    siblings: tuple[Run, ...]
 
 
 @dataclass(frozen=True)
@@ -77,6 +88,12 @@ class GraphView:
 
     newer: Mapping[str, Supersession] = field(default_factory=dict)
     """The drawn model versions a newer version of their name has replaced, with the latest."""
+
+    columns: Mapping[str, Sequence[tuple[Field, Sequence[ColumnEdge]]]] = field(default_factory=dict)
+    """node uid -> its columns, each with the edges to the input columns it was derived from."""
+
+    families: Mapping[str, RunFamily] = field(default_factory=dict)
+    """run uid -> the run it ran inside and that run's other children, for runs that have a parent."""
 
     @property
     def was_cut(self) -> bool:
@@ -130,7 +147,7 @@ def build_view(store: LineageStore, query: GraphQuery, *, max_nodes: int = DEFAU
             edges.setdefault(edge.key, edge)
         for link in graph.indirect:
             links.setdefault(link.key, link)
-    root = nodes[query.uid]
+    root = graph.root  # the version itself, when the page was asked for it by an alias
 
     kept = sorted(nodes.values(), key=lambda n: (depths[n.uid], n.uid))
     shown = kept[:max_nodes]
@@ -142,6 +159,7 @@ def build_view(store: LineageStore, query: GraphQuery, *, max_nodes: int = DEFAU
     produced_by = store.produced_by(shown_uids)
     models = [n for n in shown if n.kind is NodeKind.MODEL]
     run_uids = {e.run for e in direct if e.run} | set(produced_by.values())
+    runs = store.get_runs(run_uids)
     return GraphView(
         query=query,
         root=root,
@@ -155,14 +173,38 @@ def build_view(store: LineageStore, query: GraphQuery, *, max_nodes: int = DEFAU
         cut=dict(cut),
         complete_depth=_complete_depth(kept, shown, depths),
         truncated=truncated,
-        runs=store.get_runs(run_uids),
+        runs=runs,
         produced_by=produced_by,
         impact=report,
         max_nodes=max_nodes,
         matched_more=matched_more,
         stale=stale_among(store, models[:STALE_CHECKED], as_of=query.as_of),
         newer=newer_versions(store, models, as_of=query.as_of),
+        columns=store.column_sources(shown_uids),
+        families=_families(store, runs.values()),
     )
+
+
+MAX_FAMILIES = 20
+"""Parent runs a page looks up the children of: each costs one keyed query."""
+
+
+def _families(store: LineageStore, runs: Iterable[Run]) -> dict[str, RunFamily]:
+    """Each run's parent and sibling runs, one look-up per distinct parent (a page's runs mostly share
+    one DAG run), at most MAX_FAMILIES parents."""
+    by_parent: dict[str, list[str]] = defaultdict(list)
+    for run in runs:
+        if run.parent:
+            by_parent[run.parent].append(run.uid)
+    parents = sorted(by_parent)[:MAX_FAMILIES]
+    found = store.get_runs(parents)
+    families = {}
+    for parent in parents:
+        children = tuple(store.child_runs(parent))
+        for uid in by_parent[parent]:
+            siblings = tuple(c for c in children if c.uid != uid)
+            families[uid] = RunFamily(parent=parent, parent_run=found.get(parent), siblings=siblings)
+    return families
 
 
 def _complete_depth(kept: list[Node], shown: list[Node], depths: Mapping[str, int]) -> int | None:
