@@ -18,8 +18,8 @@ from lineage import impact as domain
 from lineage import reproduce as recipes
 from lineage import stale as staleness
 from lineage.api.audit import PredictionAudit
-from lineage.api.diff import LineageDiff
 from lineage.api.columns import ColumnQuery
+from lineage.api.diff import LineageDiff
 from lineage.api.impact import ImpactReport
 from lineage.api.pagination import DEFAULT_PAGE, NodeConnection
 from lineage.api.reproduce import Recipe
