@@ -18,6 +18,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+from lineage.columns import ColumnEdge, ColumnGraph, Field
 from lineage.errors import InvalidInput
 from lineage.jsonl import HEADER, encode_record
 from lineage.model import (
@@ -44,6 +45,11 @@ NODE = (
 RUN = (
     "uid name codeVersion codeDirty parameters environment startedAt endedAt status user parentUid "
     "recordedAt inputUids outputUids"
+)
+FIELD = "node name type description recordedAt"
+COLUMN_EDGE = (
+    "source sourceField target targetField run recordedAt"
+    " transformations { type subtype description masking }"
 )
 PAGE = f"totalCount edges {{ node {{ {NODE} }} }} pageInfo {{ hasNextPage endCursor }}"
 ALIASES = 10
@@ -138,6 +144,72 @@ class RemoteStore:
                     found[key] = [node_of(n) for n in answer[f"v{i}"]]
         return found
 
+    def resolve_alias(self, uid: str) -> str | None:
+        # The server's node look-up resolves aliases: a version found under another uid is an alias's.
+        found = self.server.graphql("query($uid: ID!) { node(uid: $uid) { uid } }", {"uid": uid})["node"]
+        return None if found is None or found["uid"] == uid else str(found["uid"])
+
+    # --- columns --------------------------------------------------------------------------------------
+
+    def fields(self, uids: Iterable[str]) -> dict[str, list[Field]]:
+        query = (
+            "query($uids: [ID!]!) {"
+            f" nodesByUid(uids: $uids) {{ uid fields(wholeDataset: true) {{ {FIELD} }} }} }}"
+        )
+        return {
+            node["uid"]: [field_of(f) for f in node["fields"]]
+            for chunk in _chunks(uids)
+            for node in self.server.graphql(query, {"uids": chunk})["nodesByUid"]
+            if node["fields"]
+        }
+
+    def column_sources(self, uids: Iterable[str]) -> dict[str, list[tuple[Field, list[ColumnEdge]]]]:
+        """Each field's input columns are its one-hop column lineage: one aliased document per
+        ``ALIASES`` fields."""
+        wanted = [f for found in self.fields(uids).values() for f in found]
+        sources: dict[tuple[str, str], list[ColumnEdge]] = {}
+        for start in range(0, len(wanted), ALIASES):
+            chunk = wanted[start : start + ALIASES]
+            declared = ", ".join(f"$u{i}: ID!, $f{i}: String!" for i in range(len(chunk)))
+            asked = " ".join(
+                f"c{i}: columnLineage(uid: $u{i}, field: $f{i}, depth: 1) {{ edges {{ {COLUMN_EDGE} }} }}"
+                for i in range(len(chunk))
+            )
+            variables = {f"u{i}": f.node for i, f in enumerate(chunk)} | {
+                f"f{i}": f.name for i, f in enumerate(chunk)
+            }
+            answer = self.server.graphql(f"query({declared}) {{ {asked} }}", variables)
+            for i, found in enumerate(chunk):
+                edges = [column_edge_of(e) for e in answer[f"c{i}"]["edges"]]
+                sources[(found.node, found.name)] = [
+                    e for e in edges if (e.source, e.source_field) == (found.node, found.name)
+                ]
+        grouped: dict[str, list[tuple[Field, list[ColumnEdge]]]] = {}
+        for found in wanted:
+            grouped.setdefault(found.node, []).append((found, sources[(found.node, found.name)]))
+        return grouped
+
+    def column_lineage(
+        self, uid: str, field: str, *, direction: str = "upstream", depth: int = 10
+    ) -> ColumnGraph:
+        if direction not in ("upstream", "downstream"):
+            raise InvalidInput(f"direction {direction!r}: upstream or downstream")
+        query = (
+            "query($uid: ID!, $field: String!, $direction: Direction!, $depth: Int!) {"
+            " columnLineage(uid: $uid, field: $field, direction: $direction, depth: $depth) {"
+            f" root {{ {FIELD} }} fields {{ {FIELD} }} edges {{ {COLUMN_EDGE} }} depths truncated }} }}"
+        )
+        variables = {"uid": uid, "field": field, "direction": direction.upper(), "depth": depth}
+        graph = self.server.graphql(query, variables)["columnLineage"]
+        fields = tuple(field_of(f) for f in graph["fields"])
+        return ColumnGraph(
+            root=field_of(graph["root"]),
+            fields=fields,
+            edges=tuple(column_edge_of(e) for e in graph["edges"]),
+            depths={f.key: d for f, d in zip(fields, graph["depths"], strict=True)},
+            truncated=graph["truncated"],
+        )
+
     # --- runs -----------------------------------------------------------------------------------------
 
     def get_run(self, uid: str) -> Run | None:
@@ -170,6 +242,19 @@ class RemoteStore:
         )
         answer = self.server.graphql(query, {"limit": limit, "asOf": as_of})
         return [run_of(r) for r in answer["recentRuns"]]
+
+    def search_runs(self, search: str, limit: int = 20, *, as_of: str | None = None) -> list[Run]:
+        query = (
+            "query($search: String!, $limit: Int!, $asOf: DateTime) {"
+            f" searchRuns(search: $search, limit: $limit, asOf: $asOf) {{ {RUN} }} }}"
+        )
+        answer = self.server.graphql(query, {"search": search, "limit": limit, "asOf": as_of})
+        return [run_of(r) for r in answer["searchRuns"]]
+
+    def child_runs(self, uid: str) -> list[Run]:
+        query = f"query($uid: ID!) {{ run(uid: $uid) {{ children {{ {RUN} }} }} }}"
+        found = self.server.graphql(query, {"uid": uid})["run"]
+        return [] if found is None else [run_of(r) for r in found["children"]]
 
     # --- traversal ------------------------------------------------------------------------------------
 
@@ -334,6 +419,32 @@ def page_of(answer: Mapping[str, Any]) -> NodePage:
         total=answer["totalCount"],
         has_next=answer["pageInfo"]["hasNextPage"],
         end_cursor=answer["pageInfo"]["endCursor"],
+    )
+
+
+def field_of(answer: Mapping[str, Any]) -> Field:
+    """A column from its GraphQL answer."""
+    return Field(
+        node=answer["node"],
+        name=answer["name"],
+        type=answer["type"],
+        description=answer["description"],
+        recorded_at=answer["recordedAt"],
+    )
+
+
+def column_edge_of(answer: Mapping[str, Any]) -> ColumnEdge:
+    """A column edge from its GraphQL answer; a transformation keeps the parts it was given."""
+    return ColumnEdge(
+        source=answer["source"],
+        source_field=answer["sourceField"],
+        target=answer["target"],
+        target_field=answer["targetField"],
+        run=answer["run"],
+        transformations=tuple(
+            {k: v for k, v in t.items() if v is not None} for t in answer["transformations"]
+        ),
+        recorded_at=answer["recordedAt"],
     )
 
 

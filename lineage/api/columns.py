@@ -85,6 +85,7 @@ class ColumnLineage:
     root: Field
     fields: list[Field] = strawberry.field(description="Nearest first, the root first of all.")
     edges: list[ColumnEdge]
+    depths: list[int] = strawberry.field(description="How many hops from the root each of `fields` lies.")
     truncated: bool = strawberry.field(description="The depth bound cut the traversal off.")
 
 
@@ -113,5 +114,6 @@ class ColumnQuery:
             root=Field.from_model(graph.root),
             fields=[Field.from_model(f) for f in graph.fields],
             edges=[ColumnEdge.from_model(e) for e in graph.edges],
+            depths=[graph.depths[f.key] for f in graph.fields],
             truncated=graph.truncated,
         )

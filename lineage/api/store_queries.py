@@ -95,6 +95,17 @@ class StoreQuery:
         return NodeConnection.from_model(page)
 
     @strawberry.field(
+        description="The most recently recorded runs (by asOf, when given) whose step name or job facets "
+        "(SQL, job type, owners, description) contain search, case-insensitively; newest first."
+    )
+    async def search_runs(
+        self, info: Info, search: str, limit: int = 20, as_of: DateTime | None = None
+    ) -> list[Run]:
+        store = info.context.store
+        runs = await run_in_threadpool(lambda: store.search_runs(search, limit, as_of=as_of))
+        return [Run.from_model(r) for r in runs]
+
+    @strawberry.field(
         description="One Cypher statement that only reads the store; the engine refuses anything more. "
         "The timeout is at most the server's query timeout."
     )

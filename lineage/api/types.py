@@ -119,11 +119,16 @@ class LineageNode:
             return LineageNode.from_models(versions[key])
         return _load_versions(info, key)  # type: ignore[return-value]
 
-    @strawberry.field(description="Its columns, by name, with type and description from its schema.")
+    @strawberry.field(
+        description="Its columns, by name, with type and description from its schema; with "
+        'wholeDataset, also the "" field that column lineage affecting every row (joins, filters) leads to.'
+    )
     @staticmethod
-    async def fields(parent: strawberry.Parent[model.Node], info: Info) -> list[Field]:
+    async def fields(
+        parent: strawberry.Parent[model.Node], info: Info, whole_dataset: bool = False
+    ) -> list[Field]:
         found = await info.context.loaders.fields.load(parent.uid)
-        return [Field.from_model(f) for f in found if f.name != WHOLE_DATASET]
+        return [Field.from_model(f) for f in found if whole_dataset or f.name != WHOLE_DATASET]
 
     upstream: Subgraph = _traversal_of_node("upstream", "What this version was derived from.")
     downstream: Subgraph = _traversal_of_node("downstream", "What was derived from this version.")
