@@ -18,3 +18,13 @@ CREATE NODE TABLE IF NOT EXISTS Name(key STRING PRIMARY KEY);
 CREATE REL TABLE IF NOT EXISTS VERSION(FROM Name TO Node);
 // Which of these layouts a store has been brought to (see LadybugStore._upgrade).
 CREATE NODE TABLE IF NOT EXISTS Meta(key STRING PRIMARY KEY, version INT64);
+// OpenLineage names (jobs, datasets by namespace and name), runs and node names that facets are
+// recorded of, keyed (lineage/facets.py); each facet record linked from its subject, and which names
+// feed which (declared by a JobEvent or observed in a run's events).
+CREATE NODE TABLE IF NOT EXISTS Subject(
+    key STRING PRIMARY KEY, kind STRING, namespace STRING, name STRING, node STRING, recorded_at STRING);
+CREATE NODE TABLE IF NOT EXISTS Facet(
+    uid STRING PRIMARY KEY, subject STRING, name STRING, value STRING, event_time STRING,
+    recorded_at STRING);
+CREATE REL TABLE IF NOT EXISTS HAS_FACET(FROM Subject TO Facet);
+CREATE REL TABLE IF NOT EXISTS FEEDS(FROM Subject TO Subject, how STRING, recorded_at STRING);

@@ -4,3 +4,5 @@ CREATE CONSTRAINT run_uid IF NOT EXISTS FOR (r:Run) REQUIRE r.uid IS UNIQUE;
 CREATE INDEX node_kind_name IF NOT EXISTS FOR (n:Node) ON (n.kind, n.name);
 CREATE INDEX node_name IF NOT EXISTS FOR (n:Node) ON (n.name);
 CREATE INDEX run_recorded_at IF NOT EXISTS FOR (r:Run) ON (r.recorded_at);
+CREATE CONSTRAINT subject_key IF NOT EXISTS FOR (s:Subject) REQUIRE s.key IS UNIQUE;
+CREATE CONSTRAINT facet_uid IF NOT EXISTS FOR (f:Facet) REQUIRE f.uid IS UNIQUE;

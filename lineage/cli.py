@@ -371,6 +371,15 @@ def _seconds_option(name: str, default: float, help: str) -> Callable[[F], F]:
     help="A Host name to answer besides localhost, the loopback addresses and --host "
     "('*.example.com' for a domain, '*' for any; repeatable). Others get 400.",
 )
+@click.option(
+    "--openlineage-validate",
+    type=click.Choice(["strict", "lenient"]),
+    default="lenient",
+    show_default=True,
+    envvar="LINEAGE_OPENLINEAGE_VALIDATE",
+    help="strict: refuse OpenLineage events that fail the spec's JSON Schemas (400 naming each path); "
+    "lenient: record them, and count them in a response header and /metrics.",
+)
 @click.pass_obj
 @_errors_as_messages
 def serve(url: str, store_url: str | None, **options: Any) -> None:

@@ -103,6 +103,7 @@ def create_app(settings: Settings | None = None, *, store: LineageStore | None =
     app.state.store = served
     app.state.probe = probe
     app.state.settings = settings
+    app.state.metrics = metrics
     app.state.login_failures = FailureLimit(limit=settings.max_login_failures)
     return app
 

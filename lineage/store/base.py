@@ -18,6 +18,7 @@ from typing import Any, ClassVar, TypeVar
 
 from lineage import cypher
 from lineage.errors import InvalidInput, NotFound
+from lineage.facets import Facet, Feed, Subject
 from lineage.model import (
     Batch,
     Edge,
@@ -32,6 +33,7 @@ from lineage.model import (
     parse_time,
     parse_uid,
 )
+from lineage.store._names import load_facets, load_feeds, load_subjects
 from lineage.store._rows import CHUNK, ProgressFn, Row, Tx, chunks
 from lineage.store._writer import (
     Transaction,
@@ -247,6 +249,21 @@ class LineageStore(ABC):
         uids = [row["r"]["uid"] for row in self._read(self._q("recent_runs"), {"limit": limit})]
         runs = self.get_runs(uids)
         return [runs[uid] for uid in uids]
+
+    # --- OpenLineage names and facets (lineage/facets.py) -------------------------------------------
+
+    def facets(self, subject: str) -> list[Facet]:
+        """Every facet record of ``subject`` (``run:<runId>``, ``job:<ns>:<name>``, ...), as stored;
+        ``lineage.facets.current`` and ``history`` order them."""
+        return load_facets(self._read, self._q, subject)
+
+    def subjects(self, keys: Iterable[str]) -> dict[str, Subject]:
+        """The stored subjects among ``keys``, by key."""
+        return load_subjects(self._read, self._q, keys)
+
+    def feeds(self, keys: Iterable[str], *, out: bool) -> list[Feed]:
+        """The feeds out of (``out``) or into the subjects ``keys``, both declared and observed."""
+        return load_feeds(self._read, self._q, keys, out=out)
 
     # --- traversal --------------------------------------------------------------------------------
 
