@@ -33,6 +33,7 @@ from lineage.api.body import BodyLimitMiddleware
 from lineage.api.health import StoreProbe, healthz
 from lineage.api.hosts import TrustedHosts
 from lineage.api.login import routes as login_routes
+from lineage.api.marquez import get_lineage
 from lineage.api.metrics import Metrics, MetricsMiddleware
 from lineage.api.openlineage import post_lineage
 from lineage.api.reconnect import ReconnectingStore
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, *, store: LineageStore | None =
         routes=[
             Route("/graphql", GraphQLView(build_schema(settings), settings=settings, metrics=metrics)),
             Route("/api/v1/lineage", post_lineage, methods=["POST"]),
+            Route("/api/v1/lineage", get_lineage, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/metrics", metrics.render, methods=["GET"]),
             *login_routes,

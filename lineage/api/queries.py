@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from lineage import audit as audits
 from lineage import impact as domain
 from lineage.api.audit import PredictionAudit
+from lineage.api.facets import OpenLineageName, open_lineage_name
 from lineage.api.impact import ImpactReport
 from lineage.api.pagination import NodeConnection
 from lineage.api.scalars import DateTime, NodeKind
@@ -100,6 +101,12 @@ class Query:
     async def run(self, info: Info, uid: strawberry.ID) -> Run | None:
         found = await info.context.loaders.run.load(uid)
         return None if found is None else Run.from_model(found)
+
+    open_lineage_name: OpenLineageName | None = strawberry.field(
+        resolver=open_lineage_name,
+        description="A job or dataset by its OpenLineage id (job:<namespace>:<name>, "
+        "dataset:<namespace>:<name>); null when no event named it.",
+    )
 
     @strawberry.field(description="The most recently recorded runs, newest first.")
     async def recent_runs(self, info: Info, limit: int = 20) -> list[Run]:

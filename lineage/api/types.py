@@ -28,6 +28,7 @@ from strawberry.types.nodes import SelectedField, Selection
 from lineage import model
 from lineage.api.context import Context, Prefetched
 from lineage.api.execution import BULK
+from lineage.api.facets import Facet, current_field, history_field, node_subject, run_subject
 from lineage.api.scalars import JSON, DateTime, NodeKind, RunStatus, as_datetime
 from lineage.model import parse_uid
 from lineage.store.base import validate_limit
@@ -114,6 +115,9 @@ class LineageNode:
             return LineageNode.from_models(versions[key])
         return _load_versions(info, key)  # type: ignore[return-value]
 
+    facets: list[Facet] = current_field(node_subject)
+    facet_history: list[Facet] = history_field(node_subject)
+
     upstream: Subgraph = _traversal_of_node("upstream", "What this version was derived from.")
     downstream: Subgraph = _traversal_of_node("downstream", "What was derived from this version.")
 
@@ -152,6 +156,9 @@ class Run:
     recorded_at: DateTime | None
     input_uids: list[strawberry.ID]
     output_uids: list[strawberry.ID]
+
+    facets: list[Facet] = current_field(run_subject)
+    facet_history: list[Facet] = history_field(run_subject)
 
     @strawberry.field(description="The node versions the run read.")
     async def inputs(self, info: Info) -> list[LineageNode]:
