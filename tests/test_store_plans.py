@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from lineage import cypher
+from lineage.facets import Facet, Feed, Feeding, NameRecords, Subject
 from lineage.ingest.batches import Prediction, merge, predictions_batch, run_batch
 from lineage.model import Batch, Node, NodeKind, Run
 from lineage.store._writer import name_key
@@ -64,9 +65,31 @@ def _lineage(i: int) -> Batch:
     return merge(Batch(nodes=(data,)), *batches)
 
 
+def _names(i: int) -> NameRecords:
+    """What OpenLineage events of lineage ``i`` record by name: a job, its datasets, facets, feeds."""
+    job, source, target = f"job:ns:extract{i}", f"dataset:ns:customers{i}", f"dataset:ns:spend{i}"
+    subjects = [Subject(key=job, kind="job", namespace="ns", name=f"extract{i}")]
+    subjects += [Subject(key=k, kind="dataset", namespace="ns", name=k[11:]) for k in (source, target)]
+    facets = [
+        Facet(subject=key, name=name, value={"n": n}, event_time=f"2026-05-0{n}T00:00:00.000000Z")
+        for key in (job, source)
+        for name in ("sql", "schema")
+        for n in (1, 2)
+    ]
+    feeds = [Feed(origin=source, destination=job, how=how) for how in Feeding]
+    feeds.append(Feed(origin=job, destination=target, how=Feeding.OBSERVED))
+    return NameRecords(subjects=tuple(subjects), facets=tuple(facets), feeds=tuple(feeds))
+
+
 @pytest.fixture
 def lineages(store: LineageStore) -> LineageStore:
     store.write(merge(*(_lineage(i) for i in range(LINEAGES))))
+    for start in range(0, LINEAGES, 50):
+        records = [_names(i) for i in range(start, start + 50)]
+        merged = NameRecords(
+            *(tuple(x for r in records for x in getattr(r, f)) for f in NameRecords.__annotations__)
+        )
+        store.transaction(lambda tx, merged=merged: tx.write_names(merged))
     return store
 
 
@@ -106,6 +129,25 @@ def _params(anchor: int) -> dict[str, dict[str, Any]]:
         "runs_exist": {"uids": [*runs, "run-never-recorded"]},
         "lock_runs": {"uids": runs},
         "lock_nodes": {"uids": [data, model, "dataset:never-recorded@1"]},
+        **_name_params(anchor),
+    }
+
+
+def _name_params(anchor: int) -> dict[str, dict[str, Any]]:
+    job, source = f"job:ns:extract{anchor}", f"dataset:ns:customers{anchor}"
+    facet = Facet(subject=job, name="sql", value={"n": 9}, event_time="2026-06-01T00:00:00.000000Z")
+    subject = Subject(key="job:ns:brand-new", kind="job", namespace="ns", name="brand-new")
+    return {
+        "subjects_by_key": {"keys": [job, source, "job:ns:never-reported"]},
+        "create_subjects": {"rows": [subject.to_record()]},
+        "facets_by_uid": {"uids": [facet.uid]},
+        "create_facets": {"rows": [facet.to_record()]},
+        "facets_of": {"key": job},
+        "feeds_out": {"keys": [source, job]},
+        "feeds_in": {"keys": [source, job]},
+        "create_feeds": {
+            "rows": [{"origin": job, "destination": source, "how": "declared", "recorded_at": "2026"}]
+        },
     }
 
 
