@@ -5,4 +5,4 @@ USING INDEX SEEK b:Subject(key)
 OPTIONAL MATCH (a:Subject)-[f:FEEDS]->(b)
 WITH a, f, b
 WHERE f IS NOT NULL
-RETURN a.key AS origin, b.key AS destination, f.how AS how
+RETURN a.key AS origin, b.key AS destination, f.how AS how, f.recorded_at AS recorded_at

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -102,6 +102,15 @@ class Feed:
     origin: str
     destination: str
     how: Feeding
+    recorded_at: str | None = field(default=None, compare=False)
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "origin": self.origin,
+            "destination": self.destination,
+            "how": self.how.value,
+            "recorded_at": self.recorded_at,
+        }
 
 
 @dataclass(frozen=True)

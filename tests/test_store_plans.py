@@ -34,6 +34,7 @@ WHOLE_GRAPH = {
     "count_runs",
     "page_nodes",
     "page_runs",
+    "page_subjects",
     "list_nodes",
     "recent_runs",
     "unnamed_nodes",

@@ -21,21 +21,20 @@ def write_names(tx: Tx, q: Queries, create: Create, records: NameRecords, at: st
     """Record the subjects, facets and feeds of ``records`` not stored yet; returns how many were new."""
     subjects = list({s.key: s for s in records.subjects}.values())
     stored = load_subjects(tx, q, [s.key for s in subjects])
-    new_subjects = [{**s.to_record(), "recorded_at": at} for s in subjects if s.key not in stored]
+    # Imports keep the times they carry; an event's records are stamped now.
+    new_subjects = [
+        {**s.to_record(), "recorded_at": s.recorded_at or at} for s in subjects if s.key not in stored
+    ]
     if new_subjects:
         create(tx, "create_subjects", new_subjects)
     facets = list({f.uid: f for f in records.facets}.values())
     have = {r["uid"] for c in chunks([f.uid for f in facets]) for r in tx(q("facets_by_uid"), {"uids": c})}
-    new_facets = [{**f.to_record(), "recorded_at": at} for f in facets if f.uid not in have]
+    new_facets = [{**f.to_record(), "recorded_at": f.recorded_at or at} for f in facets if f.uid not in have]
     if new_facets:
         create(tx, "create_facets", new_facets)
     feeds = list(dict.fromkeys(records.feeds))
     known = set(load_feeds(tx, q, {f.origin for f in feeds}, out=True))
-    new_feeds = [
-        {"origin": f.origin, "destination": f.destination, "how": f.how.value, "recorded_at": at}
-        for f in feeds
-        if f not in known
-    ]
+    new_feeds = [{**f.to_record(), "recorded_at": f.recorded_at or at} for f in feeds if f not in known]
     if new_feeds:
         create(tx, "create_feeds", new_feeds)
     return len(new_subjects) + len(new_facets) + len(new_feeds)
@@ -57,7 +56,12 @@ def load_feeds(read: Tx, q: Queries, keys: Iterable[str], *, out: bool) -> list[
     """The feeds out of (``out``) or into the subjects ``keys``."""
     query = q("feeds_out" if out else "feeds_in")
     return [
-        Feed(origin=row["origin"], destination=row["destination"], how=Feeding(row["how"]))
+        Feed(
+            origin=row["origin"],
+            destination=row["destination"],
+            how=Feeding(row["how"]),
+            recorded_at=row["recorded_at"],
+        )
         for chunk in chunks(list(dict.fromkeys(keys)))
         for row in read(query, {"keys": chunk})
     ]

@@ -18,7 +18,7 @@ from typing import Any, ClassVar, TypeVar
 
 from lineage import cypher
 from lineage.errors import InvalidInput, NotFound
-from lineage.facets import Facet, Feed, Subject
+from lineage.facets import Facet, Feed, NameRecords, Subject, history
 from lineage.model import (
     Batch,
     Edge,
@@ -33,7 +33,7 @@ from lineage.model import (
     parse_time,
     parse_uid,
 )
-from lineage.store._names import load_facets, load_feeds, load_subjects
+from lineage.store._names import load_facets, load_feeds, load_subjects, write_names
 from lineage.store._rows import CHUNK, ProgressFn, Row, Tx, chunks
 from lineage.store._writer import (
     Transaction,
@@ -140,16 +140,28 @@ class LineageStore(ABC):
 
     # --- writing ------------------------------------------------------------------------------------
 
-    def write(self, batch: Batch, *, progress: ProgressFn | None = None) -> WriteResult:
+    def write(
+        self, batch: Batch, *, progress: ProgressFn | None = None, names: NameRecords | None = None
+    ) -> WriteResult:
         """Record a batch of nodes, runs and edges atomically.
 
         Re-recording an identical node or edge is a no-op; a node uid already stored with other content,
         or an edge already stored with another run, raises Conflict naming the uid and the fields, and
         nothing is written. An edge or run link naming a uid that is neither in the batch nor in the
         store raises NotFound. Records without ``recorded_at`` are stamped with the time of the write.
+        ``names``: OpenLineage subjects, facet records and feeds to record in the same transaction (an
+        import), those not stored yet.
         """
-        records = records_of(deduplicated(batch.stamped(now())))
-        return self._write(lambda tx: Writer(self, tx, progress).write(records))
+        at = now()
+        records = records_of(deduplicated(batch.stamped(at)))
+
+        def work(tx: Tx) -> WriteResult:
+            result = Writer(self, tx, progress).write(records)
+            if names is not None:
+                write_names(tx, self._q, self._create, names, at)
+            return result
+
+        return self._write(work)
 
     def transaction(self, work: Callable[[Transaction], T]) -> T:
         """Run ``work`` with reads and writes in one write transaction, and return what it returns.
@@ -451,7 +463,8 @@ class LineageStore(ABC):
         return counts
 
     def export_records(self) -> Iterator[dict[str, Any]]:
-        """Every node, run and edge as export records, in a fixed order so equal graphs export equal."""
+        """Every node, run and edge, then every OpenLineage subject with its facet records and the feeds
+        out of it, as export records, in a fixed order so equal graphs export equal."""
         for uids in self._pages("page_nodes"):
             for _uid, node in sorted(self.get_nodes(uids).items()):
                 yield {"type": "node", **node.to_record()}
@@ -466,6 +479,13 @@ class LineageStore(ABC):
         for uids in self._pages("page_nodes"):
             for edge in sorted(self._parents(uids), key=lambda e: e.key):
                 yield {"type": "edge", **edge.to_record()}
+        for keys in self._pages("page_subjects"):
+            for _key, subject in sorted(self.subjects(keys).items()):
+                yield {"type": "subject", **subject.to_record()}
+                for facet in history(self.facets(subject.key)):
+                    yield {"type": "facet", **facet.to_record()}
+            for feed in sorted(self.feeds(keys, out=True), key=lambda f: (f.origin, f.destination, f.how)):
+                yield {"type": "feed", **feed.to_record()}
 
     def _pages(self, query: str) -> Iterator[list[str]]:
         """The uids of every node or run, a page at a time, by keyset on uid."""
