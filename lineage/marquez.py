@@ -7,7 +7,7 @@ job to each dataset it writes. ``depth`` counts jobs, as Marquez's does: the job
 steps of the node (a dataset's own readers and writers are step 0), with all their datasets.
 
 The search is breadth first, one keyed look-up per hop in each direction (the feeds of the frontier),
-so its cost follows the answer.
+then one for the names reached and one for their facets, so its cost follows the answer.
 """
 
 from __future__ import annotations
@@ -67,9 +67,10 @@ def reach(store: LineageStore, node_id: str, *, depth: int, declared: bool) -> N
 def _nodes(store: LineageStore, graph: NameGraph) -> list[dict[str, Any]]:
     edges = {(f.origin, f.destination) for f in graph.feeds}
     observed = {(f.origin, f.destination) for f in graph.feeds if f.how is Feeding.OBSERVED}
+    records = store.facets_of(s.node or s.key for s in graph.subjects.values())
     nodes = []
     for key, subject in sorted(graph.subjects.items()):
-        facets = current(store.facets(subject.node or key))
+        facets = current(records.get(subject.node or key, []))
         out_edges = sorted(d for o, d in edges if o == key)
         in_edges = sorted(o for o, d in edges if d == key)
         if subject.kind == "job":

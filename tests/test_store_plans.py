@@ -143,7 +143,7 @@ def _name_params(anchor: int) -> dict[str, dict[str, Any]]:
         "create_subjects": {"rows": [subject.to_record()]},
         "facets_by_uid": {"uids": [facet.uid]},
         "create_facets": {"rows": [facet.to_record()]},
-        "facets_of": {"key": job},
+        "facets_of": {"keys": [job, source, "job:ns:never-reported"]},
         "feeds_out": {"keys": [source, job]},
         "feeds_in": {"keys": [source, job]},
         "create_feeds": {

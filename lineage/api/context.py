@@ -19,6 +19,7 @@ from strawberry.dataloader import DataLoader
 from lineage.api.metrics import Metrics
 from lineage.api.settings import Settings
 from lineage.errors import InvalidInput
+from lineage.facets import Facet
 from lineage.model import Node, NodeKind, Run
 from lineage.store.base import LineageStore
 
@@ -38,13 +39,15 @@ def _loader(fetch: Callable[[list[K]], dict[K, V]], missing: V) -> DataLoader[K,
 
 
 class Loaders:
-    """Batched lookups: nodes and runs by uid, the run that produced each node, the versions of a name."""
+    """Batched lookups: nodes and runs by uid, the run that produced each node, the versions of a name,
+    the facet records of a subject."""
 
     def __init__(self, store: LineageStore) -> None:
         self.node: DataLoader[str, Node | None] = _loader(store.get_nodes, None)
         self.run: DataLoader[str, Run | None] = _loader(store.get_runs, None)
         self.produced_by: DataLoader[str, Run | None] = _loader(store.producing_runs, None)
         self.versions: DataLoader[tuple[NodeKind, str], list[Node]] = _loader(store.versions_of, [])
+        self.facets: DataLoader[str, list[Facet]] = _loader(store.facets_of, [])
 
 
 @dataclass

@@ -3,7 +3,8 @@ record of them, on runs, node names and OpenLineage jobs and datasets.
 
 ``facets`` answers the latest record of each facet name by event time (a facet whose latest record
 says ``_deleted: true`` is left out); ``facetHistory`` answers every record, oldest event first, so a
-replacement is never lost. One store call per subject asked about.
+replacement is never lost. The records of every subject a request asks about come in one store call
+per batch (the request's DataLoader), so the facets of a traversal's nodes cost one query.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class Facet:
 
 
 async def _records(info: Info, subject: str) -> list[facets.Facet]:
-    return await run_in_threadpool(info.context.store.facets, subject)
+    return await info.context.loaders.facets.load(subject)
 
 
 def current_field(subject_of: Callable[[Any], str]) -> Any:

@@ -28,6 +28,8 @@ import jsonschema
 from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 
+from lineage.model import canonical_json
+
 SPEC_DIR = Path(__file__).with_name("openlineage_spec")
 _SITE = "https://openlineage.io/"
 _FACET_GROUPS = ("facets", "inputFacets", "outputFacets")
@@ -98,10 +100,26 @@ def _facet_violations(path: str, name: str, facet: Any) -> Iterator[Violation]:
     document, _, fragment = url.partition("#")
     if document not in _registry_ids() or "/facets/" not in document:
         return  # a custom facet, or a core definition the event's own schema already checked
-    if fragment:
-        yield from _check(url, facet, path, f"{path}._schemaURL")
-    else:  # the document's top level describes the facet under its name
-        yield from _check(document, {name: facet}, path.rpartition(".")[0], f"{path}._schemaURL")
+    # Without a fragment, the document's top level describes the facet under its name.
+    ref, wrapper, base = (url, None, path) if fragment else (document, name, path.rpartition(".")[0])
+    found = _facet_errors(ref, wrapper, canonical_json(facet))
+    if found is None:
+        yield Violation(f"{path}._schemaURL", f"{ref!r} points at no definition in its schema")
+        return
+    for parts, message in found:
+        yield Violation(_joined(base, parts), message)
+
+
+@lru_cache(maxsize=4096)
+def _facet_errors(ref: str, wrapper: str | None, text: str) -> tuple[tuple[tuple[Any, ...], str], ...] | None:
+    """The errors of one facet (JSON ``text``), ``None`` when ``ref`` resolves to nothing. Cached: the
+    integrations send the same facets (a table's schema, the engine) with event after event."""
+    instance = json.loads(text)
+    try:
+        errors = _errors(ref, instance if wrapper is None else {wrapper: instance})
+    except Unresolvable:
+        return None
+    return tuple((tuple(leaf.absolute_path), leaf.message) for leaf in errors)
 
 
 def _facets(event: Mapping[str, Any]) -> Iterator[tuple[str, str, Any]]:
@@ -125,13 +143,16 @@ def _facets(event: Mapping[str, Any]) -> Iterator[tuple[str, str, Any]]:
 def _check(ref: str, instance: Any, base: str, named_at: str) -> Iterator[Violation]:
     """Violations of ``instance`` (at path ``base``) against the schema ``ref`` names at ``named_at``."""
     try:
-        errors = list(_validator(ref).iter_errors(instance))
+        errors = _errors(ref, instance)
     except Unresolvable:
         yield Violation(named_at, f"{ref!r} points at no definition in its schema")
         return
-    for error in errors:
-        for leaf in _leaves(error):
-            yield Violation(_joined(base, leaf.absolute_path), leaf.message)
+    for leaf in errors:
+        yield Violation(_joined(base, leaf.absolute_path), leaf.message)
+
+
+def _errors(ref: str, instance: Any) -> list[jsonschema.ValidationError]:
+    return [leaf for error in _validator(ref).iter_errors(instance) for leaf in _leaves(error)]
 
 
 def _leaves(error: jsonschema.ValidationError) -> Iterator[jsonschema.ValidationError]:

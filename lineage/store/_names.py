@@ -48,8 +48,13 @@ def load_subjects(read: Tx, q: Queries, keys: Iterable[str]) -> dict[str, Subjec
     return found
 
 
-def load_facets(read: Tx, q: Queries, key: str) -> list[Facet]:
-    return [Facet.stored(row) for row in read(q("facets_of"), {"key": key})]
+def load_facets(read: Tx, q: Queries, keys: Iterable[str]) -> dict[str, list[Facet]]:
+    """The facet records of each subject among ``keys`` that has any."""
+    found: dict[str, list[Facet]] = {}
+    for chunk in chunks(list(dict.fromkeys(keys))):
+        for row in read(q("facets_of"), {"keys": chunk}):
+            found.setdefault(row["subject"], []).append(Facet.stored(row))
+    return found
 
 
 def load_feeds(read: Tx, q: Queries, keys: Iterable[str], *, out: bool) -> list[Feed]:

@@ -267,7 +267,11 @@ class LineageStore(ABC):
     def facets(self, subject: str) -> list[Facet]:
         """Every facet record of ``subject`` (``run:<runId>``, ``job:<ns>:<name>``, ...), as stored;
         ``lineage.facets.current`` and ``history`` order them."""
-        return load_facets(self._read, self._q, subject)
+        return self.facets_of([subject]).get(subject, [])
+
+    def facets_of(self, subjects: Iterable[str]) -> dict[str, list[Facet]]:
+        """The facet records of many subjects in one query, by subject (absent: none)."""
+        return load_facets(self._read, self._q, subjects)
 
     def subjects(self, keys: Iterable[str]) -> dict[str, Subject]:
         """The stored subjects among ``keys``, by key."""
