@@ -140,6 +140,7 @@ def _name_params(anchor: int) -> dict[str, dict[str, Any]]:
     subject = Subject(key="job:ns:brand-new", kind="job", namespace="ns", name="brand-new")
     return {
         "subjects_by_key": {"keys": [job, source, "job:ns:never-reported"]},
+        "lock_subjects": {"keys": [job, source, "job:ns:never-reported"]},
         "create_subjects": {"rows": [subject.to_record()]},
         "facets_by_uid": {"uids": [facet.uid]},
         "create_facets": {"rows": [facet.to_record()]},

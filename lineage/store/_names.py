@@ -9,17 +9,24 @@ on keys with uniqueness constraints (and lock the ends of a feed), so two writer
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from lineage.facets import Facet, Feed, Feeding, NameRecords, Subject
-from lineage.store._rows import Row, Tx, chunks
+from lineage.store._rows import Tx, chunks
+
+if TYPE_CHECKING:
+    from lineage.store.base import LineageStore
 
 Queries = Callable[[str], str]
-Create = Callable[[Tx, str, list[Row]], None]
 
 
-def write_names(tx: Tx, q: Queries, create: Create, records: NameRecords, at: str) -> int:
-    """Record the subjects, facets and feeds of ``records`` not stored yet; returns how many were new."""
+def write_names(tx: Tx, store: LineageStore, records: NameRecords, at: str) -> int:
+    """Record the subjects, facets and feeds of ``records`` not stored yet; returns how many were new.
+    The subjects are held first (``LineageStore._hold``), so a concurrent writer of the same names
+    waits, then finds them."""
+    q, create = store._q, store._create
     subjects = list({s.key: s for s in records.subjects}.values())
+    store._hold(tx, subjects=[s.key for s in subjects])
     stored = load_subjects(tx, q, [s.key for s in subjects])
     # Imports keep the times they carry; an event's records are stamped now.
     new_subjects = [

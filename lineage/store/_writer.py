@@ -342,7 +342,7 @@ class Transaction:
     def write_names(self, records: NameRecords) -> int:
         """Record OpenLineage subjects, facet records and feeds not stored yet (lineage/facets.py);
         returns how many were new."""
-        return write_names(self.tx, self.store._q, self.store._create, records, now())
+        return write_names(self.tx, self.store, records, now())
 
 
 def _referenced(records: Records) -> set[str]:

@@ -128,9 +128,17 @@ class LineageStore(ABC):
         with a faster bulk path for large chunks takes them here."""
         tx(self._q(query), {"rows": rows})
 
-    def _hold(self, tx: Tx, *, runs: Iterable[str] = (), nodes: Iterable[str] = ()) -> None:  # noqa: B027
+    def _hold(  # noqa: B027
+        self,
+        tx: Tx,
+        *,
+        runs: Iterable[str] = (),
+        nodes: Iterable[str] = (),
+        subjects: Iterable[str] = (),
+    ) -> None:
         """Inside a write transaction, before reading what it decides on: hold the stored runs and nodes
-        among these uids until the transaction ends, so a concurrent writer of the same runs and edges
+        among these uids, and the OpenLineage subjects among these keys (stored or not), until the
+        transaction ends, so a concurrent writer of the same runs and edges
         waits and then reads what this one wrote. A no-op where writes already take turns (LadybugDB);
         a hook, empty by default."""
 
@@ -158,7 +166,7 @@ class LineageStore(ABC):
         def work(tx: Tx) -> WriteResult:
             result = Writer(self, tx, progress).write(records)
             if names is not None:
-                write_names(tx, self._q, self._create, names, at)
+                write_names(tx, self, names, at)
             return result
 
         return self._write(work)
