@@ -3,6 +3,7 @@ on both backends: node ids, edges, depth counted in jobs, declared feeds in or o
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -134,3 +135,17 @@ def test_reading_needs_the_read_scope(store: LineageStore) -> None:
             ENDPOINT, params={"nodeId": ORDERS}, headers={"Authorization": f"Bearer {RO_TOKEN}"}
         )
         assert authorised.status_code == 404  # let in; nothing recorded in this store
+
+
+def test_the_cli_answers_the_same_graph(client: TestClient, store: LineageStore) -> None:
+    from click.testing import CliRunner
+
+    from lineage.cli import main
+
+    over_http = client.get(ENDPOINT, params={"nodeId": ORDERS, "depth": 0, "declared": "false"}).json()
+    args = ["--store", store.url, "ol-lineage", ORDERS, "--depth", "0", "--no-declared", "--json"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == over_http
+    table = CliRunner().invoke(main, ["--store", store.url, "ol-lineage", ORDERS, "--depth", "0"])
+    assert table.exit_code == 0 and "declared only" in table.output
