@@ -152,3 +152,19 @@ def test_graphql_answers_a_node_s_facets(client: TestClient) -> None:
     assert client.post("/graphql", json={"query": query}).json()["data"]["node"]["facets"] == [
         {"name": "schema"}
     ]
+
+
+def test_graphql_answers_a_run_s_output_facets_of_a_dataset(client: TestClient) -> None:
+    run_id = new_id()
+    for at, rows in ((COMPLETE, 25), (START, 10)):
+        statistics = official("1-0-2/OutputStatisticsOutputDatasetFacet", rowCount=rows)
+        output = {**ds(LAKE, "orders/daily"), "outputFacets": {"outputStatistics": statistics}}
+        client.post(
+            "/api/v1/lineage", json=run_event(run_id, "orders.aggregate", "RUNNING", at=at, outputs=[output])
+        )
+    query = """query($uid: ID!, $dataset: ID!) { run(uid: $uid) {
+        outputFacets(dataset: $dataset) { name value } inputFacets(dataset: $dataset) { name } } }"""
+    variables = {"uid": run_id, "dataset": f"dataset:{LAKE}:orders/daily"}
+    run = client.post("/graphql", json={"query": query, "variables": variables}).json()["data"]["run"]
+    assert [(f["name"], f["value"]["rowCount"]) for f in run["outputFacets"]] == [("outputStatistics", 25)]
+    assert run["inputFacets"] == []

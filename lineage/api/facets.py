@@ -76,6 +76,20 @@ def run_subject(run: Any) -> str:
     return f"run:{run.uid}"
 
 
+def dataset_facets_field(side: str) -> Any:
+    """A run's ``inputFacets`` or ``outputFacets`` of one dataset, as ``facets`` answers them."""
+
+    async def resolve(parent: strawberry.Parent[Any], info: Info, dataset: strawberry.ID) -> list[Facet]:
+        found = facets.current(await _records(info, f"{run_subject(parent)}:{side}:{dataset}"))
+        return [Facet.from_model(f) for f in found.values()]
+
+    return strawberry.field(
+        resolver=resolve,
+        description=f"The {side} facets this run's events reported of `dataset` "
+        "(dataset:<namespace>:<name>) that stand: the latest of each name, by event time.",
+    )
+
+
 def node_subject(node: model.Node) -> str:
     return f"node:{node.kind.value}:{node.name}"
 

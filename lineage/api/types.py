@@ -28,7 +28,14 @@ from strawberry.types.nodes import SelectedField, Selection
 from lineage import model
 from lineage.api.context import Context, Prefetched
 from lineage.api.execution import BULK
-from lineage.api.facets import Facet, current_field, history_field, node_subject, run_subject
+from lineage.api.facets import (
+    Facet,
+    current_field,
+    dataset_facets_field,
+    history_field,
+    node_subject,
+    run_subject,
+)
 from lineage.api.scalars import JSON, DateTime, NodeKind, RunStatus, as_datetime
 from lineage.model import parse_uid
 from lineage.store.base import validate_limit
@@ -159,6 +166,8 @@ class Run:
 
     facets: list[Facet] = current_field(run_subject)
     facet_history: list[Facet] = history_field(run_subject)
+    input_facets: list[Facet] = dataset_facets_field("input")
+    output_facets: list[Facet] = dataset_facets_field("output")
 
     @strawberry.field(description="The node versions the run read.")
     async def inputs(self, info: Info) -> list[LineageNode]:
