@@ -27,3 +27,13 @@ CREATE REL TABLE IF NOT EXISTS COLUMN_FROM(FROM Field TO Field, run STRING, tran
     recorded_at STRING);
 CREATE NODE TABLE IF NOT EXISTS Alias(key STRING PRIMARY KEY, uid STRING, recorded_at STRING);
 CREATE REL TABLE IF NOT EXISTS PARENT(FROM Run TO Run);
+// OpenLineage names (jobs, datasets by namespace and name), runs and node names that facets are
+// recorded of, keyed (lineage/facets.py); each facet record linked from its subject, and which names
+// feed which (declared by a JobEvent or observed in a run's events).
+CREATE NODE TABLE IF NOT EXISTS Subject(
+    key STRING PRIMARY KEY, kind STRING, namespace STRING, name STRING, node STRING, recorded_at STRING);
+CREATE NODE TABLE IF NOT EXISTS Facet(
+    uid STRING PRIMARY KEY, subject STRING, name STRING, value STRING, event_time STRING,
+    recorded_at STRING);
+CREATE REL TABLE IF NOT EXISTS HAS_FACET(FROM Subject TO Facet);
+CREATE REL TABLE IF NOT EXISTS FEEDS(FROM Subject TO Subject, how STRING, recorded_at STRING);

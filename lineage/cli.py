@@ -287,6 +287,41 @@ def path(store: LineageStore, source: str, target: str, as_json: bool) -> None:
         click.echo(" -> ".join(n.uid for n in nodes))
 
 
+@_store_command("ol-lineage")
+@click.argument("node_id")
+@click.option(
+    "--depth",
+    type=click.IntRange(0, MAX_DEPTH),
+    default=20,
+    show_default=True,
+    help="Jobs away, as in Marquez.",
+)
+@click.option(
+    "--declared/--no-declared",
+    default=True,
+    show_default=True,
+    help="Include the feeds only a JobEvent declared (no run has confirmed them yet).",
+)
+@JSON_OPTION
+def ol_lineage(store: LineageStore, node_id: str, depth: int, declared: bool, as_json: bool) -> None:
+    """The jobs and datasets OpenLineage events named around NODE_ID (dataset:<ns>:<name> or
+    job:<ns>:<name>): GET /api/v1/lineage's answer, in Marquez's shape with --json."""
+    from lineage.marquez import lineage
+
+    graph = lineage(store, node_id, depth=depth, declared=declared)
+    if as_json:
+        _print_json(graph)
+        return
+    table = Table(title=f"OpenLineage lineage of {node_id}")
+    for column in ("type", "id", "feeds", "declared only"):
+        table.add_column(column)
+    for node in graph["graph"]:
+        feeds = ", ".join(e["destination"] for e in node["outEdges"])
+        declared_only = ", ".join(node["data"].get("declaredOnly", []))
+        table.add_row(node["type"], node["id"], feeds, declared_only)
+    console.print(table)
+
+
 @_store_command()
 @click.argument("uid")
 @click.argument("field")
@@ -648,6 +683,15 @@ def _seconds_option(name: str, default: float, help: str) -> Callable[[F], F]:
     metavar="NAME",
     help="A Host name to answer besides localhost, the loopback addresses and --host "
     "('*.example.com' for a domain, '*' for any; repeatable). Others get 400.",
+)
+@click.option(
+    "--openlineage-validate",
+    type=click.Choice(["strict", "lenient"]),
+    default="lenient",
+    show_default=True,
+    envvar="LINEAGE_OPENLINEAGE_VALIDATE",
+    help="strict: refuse OpenLineage events that fail the spec's JSON Schemas (400 naming each path); "
+    "lenient: record them, and count them in a response header and /metrics.",
 )
 @click.pass_context
 @_errors_as_messages

@@ -1,10 +1,11 @@
 """Export to JSON Lines and import from it: backups, and moving a graph between backends.
 
 The file is a header line, then nodes, runs and edges, each in uid order, then fields (the columns of
-node versions), column edges and aliases, each in key order; each record a JSON object with sorted
-keys. The last three came later in format 1: an export without them imports as before. Equal graphs
-export to equal bytes on every backend, which is what the round-trip test compares. An import is
-checked whole before it is written, and written in one transaction.
+node versions), column edges and aliases, each in key order, then OpenLineage subjects (each followed
+by its facet records) and feeds; each record a JSON object with sorted keys. The records after the
+edges came later in format 1: an export without them imports as before. Equal graphs export to equal
+bytes on every backend, which is what the round-trip test compares. An import is checked whole before
+it is written, and written in one transaction.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, TextIO
 
 from lineage.columns import Alias, ColumnEdge, Field
 from lineage.errors import InvalidInput, LineageError
+from lineage.facets import Facet, Feed, Feeding, NameRecords, Subject
 from lineage.model import Batch, Edge, Node, Run, WriteResult
 from lineage.store.base import LineageStore, ProgressFn
 
@@ -71,10 +73,14 @@ def with_header(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     yield from records
 
 
-def read_batch(lines: Iterable[str]) -> Batch:
-    """Parse an export into one batch, or raise InvalidInput naming the first bad line."""
+def read_batch(lines: Iterable[str]) -> tuple[Batch, NameRecords]:
+    """Parse an export into one batch and the OpenLineage names it holds, or raise InvalidInput naming
+    the first bad line."""
     nodes, runs, edges = [], [], []
     fields, column_edges, aliases = [], [], []
+    subjects: list[Subject] = []
+    facets: list[Facet] = []
+    feeds: list[Feed] = []
     builders: dict[str, Callable[[dict[str, Any]], None]] = {
         "field": lambda r: fields.append(Field.from_record(r)),
         "column_edge": lambda r: column_edges.append(ColumnEdge.from_record(r)),
@@ -85,6 +91,16 @@ def read_batch(lines: Iterable[str]) -> Batch:
         "run": lambda r: runs.append(Run.from_record(r, r.get("inputs", ()), r.get("outputs", ()))),
         "edge": lambda r: edges.append(
             Edge(source=r["source"], target=r["target"], run=r.get("run"), recorded_at=r.get("recorded_at"))
+        ),
+        "subject": lambda r: subjects.append(Subject(**{k: v for k, v in r.items() if k != "type"})),
+        "facet": lambda r: facets.append(Facet.stored(r)),
+        "feed": lambda r: feeds.append(
+            Feed(
+                origin=r["origin"],
+                destination=r["destination"],
+                how=Feeding(r["how"]),
+                recorded_at=r.get("recorded_at"),
+            )
         ),
     }
     seen_header = False
@@ -113,7 +129,8 @@ def read_batch(lines: Iterable[str]) -> Batch:
             raise InvalidInput(f"line {number}: {exc}") from None
     if not seen_header:
         raise InvalidInput(f"not a {FORMAT} export: no header line")
-    return Batch(
+    names = NameRecords(subjects=tuple(subjects), facets=tuple(facets), feeds=tuple(feeds))
+    batch = Batch(
         nodes=tuple(nodes),
         runs=tuple(runs),
         edges=tuple(edges),
@@ -121,6 +138,7 @@ def read_batch(lines: Iterable[str]) -> Batch:
         column_edges=tuple(column_edges),
         aliases=tuple(aliases),
     )
+    return batch, names
 
 
 def _check_header(record: dict[str, Any]) -> None:
@@ -133,5 +151,5 @@ def _check_header(record: dict[str, Any]) -> None:
 def import_graph(store: LineageStore, path: Path, *, progress: ProgressFn | None = None) -> WriteResult:
     """Read an export and write it in one transaction: all of it lands, or none of it does."""
     with Path(path).open(encoding="utf-8") as handle:
-        batch = read_batch(handle)
-    return store.write(batch, progress=progress)
+        batch, names = read_batch(handle)
+    return store.write(batch, progress=progress, names=names)

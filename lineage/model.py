@@ -105,7 +105,8 @@ def format_time(value: datetime) -> str:
 def parse_time(text: str) -> str:
     """Accept any ISO 8601 time a user might write and return the stored text form."""
     try:
-        return format_time(datetime.fromisoformat(text.strip().replace("Z", "+00:00")))
+        # RFC 3339 allows a lower-case t and z, which fromisoformat does not take.
+        return format_time(datetime.fromisoformat(text.strip().upper().replace("Z", "+00:00")))
     except ValueError:
         raise InvalidInput(f"invalid time {text!r}: expected ISO 8601, e.g. 2026-01-31T12:00:00Z") from None
     except OverflowError:  # 0001-01-01T00:00+01:00 is before year 1 in UTC

@@ -66,13 +66,9 @@ def test_an_event_is_recorded_and_the_answer_names_what_it_became(
             "NaN is not a JSON number",
         ),
         (
-            {
-                "eventTime": "2026-05-01T08:00:00Z",
-                "producer": "p",
-                "dataset": {"namespace": "n", "name": "d"},
-            },
-            "run",
-            "this endpoint takes OpenLineage RunEvents",
+            {"eventTime": "2026-05-01T08:00:00Z", "producer": "p", "runs": []},
+            None,
+            "an OpenLineage event has a run (RunEvent), a job (JobEvent) or a dataset (DatasetEvent)",
         ),
         ({**run_event("not-a-uuid")}, "run.runId", "run.runId must be a UUID"),
         ({**run_event(str(uuid.uuid4())), "job": None}, "job", "job is required"),

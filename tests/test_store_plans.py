@@ -16,6 +16,7 @@ import pytest
 
 from lineage import cypher
 from lineage.columns import Alias, ColumnEdge, Field
+from lineage.facets import Facet, Feed, Feeding, NameRecords, Subject
 from lineage.ingest.batches import Prediction, merge, predictions_batch, run_batch
 from lineage.model import Batch, Node, NodeKind, Run
 from lineage.store._writer import name_key
@@ -35,6 +36,7 @@ WHOLE_GRAPH = {
     "count_runs",
     "page_nodes",
     "page_runs",
+    "page_subjects",
     "list_nodes",
     "recent_runs",
     "unnamed_nodes",
@@ -94,9 +96,31 @@ def _lineage(i: int) -> Batch:
     return merge(Batch(nodes=(data,)), *batches)
 
 
+def _names(i: int) -> NameRecords:
+    """What OpenLineage events of lineage ``i`` record by name: a job, its datasets, facets, feeds."""
+    job, source, target = f"job:ns:extract{i}", f"dataset:ns:customers{i}", f"dataset:ns:spend{i}"
+    subjects = [Subject(key=job, kind="job", namespace="ns", name=f"extract{i}")]
+    subjects += [Subject(key=k, kind="dataset", namespace="ns", name=k[11:]) for k in (source, target)]
+    facets = [
+        Facet(subject=key, name=name, value={"n": n}, event_time=f"2026-05-0{n}T00:00:00.000000Z")
+        for key in (job, source)
+        for name in ("sql", "schema")
+        for n in (1, 2)
+    ]
+    feeds = [Feed(origin=source, destination=job, how=how) for how in Feeding]
+    feeds.append(Feed(origin=job, destination=target, how=Feeding.OBSERVED))
+    return NameRecords(subjects=tuple(subjects), facets=tuple(facets), feeds=tuple(feeds))
+
+
 @pytest.fixture
 def lineages(store: LineageStore) -> LineageStore:
     store.write(merge(*(_lineage(i) for i in range(LINEAGES))))
+    for start in range(0, LINEAGES, 50):
+        records = [_names(i) for i in range(start, start + 50)]
+        merged = NameRecords(
+            *(tuple(x for r in records for x in getattr(r, f)) for f in NameRecords.__annotations__)
+        )
+        store.transaction(lambda tx, merged=merged: tx.write_names(merged))
     return store
 
 
@@ -163,6 +187,26 @@ def _params(anchor: int) -> dict[str, dict[str, Any]]:
         },
         "child_runs": {"uid": f"dag-{anchor}"},
         "link_parents": {"rows": [{"run": runs[1], "parent": f"dag-{anchor}"}]},
+        **_name_params(anchor),
+    }
+
+
+def _name_params(anchor: int) -> dict[str, dict[str, Any]]:
+    job, source = f"job:ns:extract{anchor}", f"dataset:ns:customers{anchor}"
+    facet = Facet(subject=job, name="sql", value={"n": 9}, event_time="2026-06-01T00:00:00.000000Z")
+    subject = Subject(key="job:ns:brand-new", kind="job", namespace="ns", name="brand-new")
+    return {
+        "subjects_by_key": {"keys": [job, source, "job:ns:never-reported"]},
+        "lock_subjects": {"keys": [job, source, "job:ns:never-reported"]},
+        "create_subjects": {"rows": [subject.to_record()]},
+        "facets_by_uid": {"uids": [facet.uid]},
+        "create_facets": {"rows": [facet.to_record()]},
+        "facets_of": {"keys": [job, source, "job:ns:never-reported"]},
+        "feeds_out": {"keys": [source, job]},
+        "feeds_in": {"keys": [source, job]},
+        "create_feeds": {
+            "rows": [{"origin": job, "destination": source, "how": "declared", "recorded_at": "2026"}]
+        },
     }
 
 

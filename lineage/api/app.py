@@ -36,6 +36,7 @@ from lineage.api.graphiql import routes as graphiql_routes
 from lineage.api.health import StoreProbe, healthz
 from lineage.api.hosts import TrustedHosts
 from lineage.api.login import routes as login_routes
+from lineage.api.marquez import get_lineage
 from lineage.api.metrics import Metrics, MetricsMiddleware
 from lineage.api.openlineage import post_lineage
 from lineage.api.predictions import post_predictions
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None, *, store: LineageStore | None =
             Route("/api/v1/predictions", post_predictions, methods=["POST"]),
             Route("/api/v1/export", get_export, methods=["GET"]),
             Route("/api/v1/import", post_import, methods=["POST"]),
+            Route("/api/v1/lineage", get_lineage, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/metrics", metrics.render, methods=["GET"]),
             *login_routes,
@@ -114,6 +116,7 @@ def create_app(settings: Settings | None = None, *, store: LineageStore | None =
     app.state.store = served
     app.state.probe = probe
     app.state.settings = settings
+    app.state.metrics = metrics
     app.state.login_failures = FailureLimit(limit=settings.max_login_failures)
     return app
 

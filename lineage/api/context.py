@@ -20,6 +20,7 @@ from lineage.api.metrics import Metrics
 from lineage.api.settings import Settings
 from lineage.columns import Field
 from lineage.errors import InvalidInput
+from lineage.facets import Facet
 from lineage.model import Node, NodeKind, Run
 from lineage.query import validate_depth
 from lineage.store.base import LineageStore
@@ -41,7 +42,7 @@ def _loader(fetch: Callable[[list[K]], dict[K, V]], missing: V) -> DataLoader[K,
 
 class Loaders:
     """Batched lookups: nodes and runs by uid, the run that produced each node, the versions of a name,
-    the fields of each node."""
+    the fields of each node, the facet records of a subject."""
 
     def __init__(self, store: LineageStore) -> None:
         self.node: DataLoader[str, Node | None] = _loader(store.get_nodes, None)
@@ -49,6 +50,7 @@ class Loaders:
         self.produced_by: DataLoader[str, Run | None] = _loader(store.producing_runs, None)
         self.versions: DataLoader[tuple[NodeKind, str], list[Node]] = _loader(store.versions_of, [])
         self.fields: DataLoader[str, list[Field]] = _loader(store.fields, [])
+        self.facets: DataLoader[str, list[Facet]] = _loader(store.facets_of, [])
 
 
 @dataclass

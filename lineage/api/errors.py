@@ -9,7 +9,7 @@ only as INTERNAL_SERVER_ERROR, since its message may hold internals.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from graphql import GraphQLError
 from starlette.requests import Request
@@ -25,13 +25,17 @@ HTTP_STATUS = {entry.code: entry.status for entry in ERRORS if entry.status in R
 INTERNAL = "INTERNAL_SERVER_ERROR"
 
 
-def error_response(request: Request, error: LineageError, **extra: object) -> JSONResponse:
-    """A JSON route's answer to a user's error: ``{"error": message, **extra}`` with the table's status,
-    and ``Retry-After`` on a 503."""
+def error_response(
+    request: Request, error: LineageError, *, headers: Mapping[str, str] | None = None, **extra: object
+) -> JSONResponse:
+    """A JSON route's answer to a user's error: ``{"error": message, **extra}`` with the table's status
+    and ``headers``, and ``Retry-After`` on a 503."""
     entry = classify(error)
     status = entry.status if entry else 500
-    headers = {"Retry-After": request.app.state.settings.retry_after} if status == 503 else None
-    return JSONResponse({"error": str(error), **extra}, status_code=status, headers=headers)
+    sent = dict(headers or {})
+    if status == 503:
+        sent["Retry-After"] = request.app.state.settings.retry_after
+    return JSONResponse({"error": str(error), **extra}, status_code=status, headers=sent)
 
 
 def code_of(error: GraphQLError) -> str:

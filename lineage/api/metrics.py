@@ -55,6 +55,13 @@ class Metrics:
             "Store calls that failed because the store was unavailable.",
             registry=self.registry,
         )
+        self.openlineage_strict_failures = Counter(
+            "lineage_openlineage_strict_failures",
+            "OpenLineage events that fail the spec's JSON Schemas (refused in strict mode, recorded "
+            "in lenient mode), by event type.",
+            ["event"],
+            registry=self.registry,
+        )
         self._names: set[str] = set()
         self._names_lock = threading.Lock()
 

@@ -20,6 +20,7 @@ from lineage import stale as staleness
 from lineage.api.audit import PredictionAudit
 from lineage.api.columns import ColumnQuery
 from lineage.api.diff import LineageDiff
+from lineage.api.facets import OpenLineageName, open_lineage_name
 from lineage.api.impact import ImpactReport
 from lineage.api.pagination import DEFAULT_PAGE, NodeConnection
 from lineage.api.reproduce import Recipe
@@ -171,6 +172,12 @@ class Query(ColumnQuery):
     async def run(self, info: Info, uid: strawberry.ID) -> Run | None:
         found = await info.context.loaders.run.load(uid)
         return None if found is None else Run.from_model(found)
+
+    open_lineage_name: OpenLineageName | None = strawberry.field(
+        resolver=open_lineage_name,
+        description="A job or dataset by its OpenLineage id (job:<namespace>:<name>, "
+        "dataset:<namespace>:<name>); null when no event named it.",
+    )
 
     @strawberry.field(description="The most recently recorded runs (by asOf, when given), newest first.")
     async def recent_runs(self, info: Info, limit: int = 20, as_of: DateTime | None = None) -> list[Run]:

@@ -46,6 +46,7 @@ class ServeOptions:
     tokens_file: Path | None = None
     no_auth: bool = False
     allowed_hosts: tuple[str, ...] = ()
+    openlineage_validate: str = "lenient"
 
     def served_hosts(self) -> tuple[str, ...]:
         """The Host names to answer besides the loopback ones: the address served (unless it is
@@ -105,6 +106,7 @@ def serve(options: ServeOptions) -> None:
     os.environ["LINEAGE_ALLOWED_HOSTS"] = " ".join(options.served_hosts())
     os.environ["LINEAGE_CONNECT_TIMEOUT"] = str(options.connect_timeout)
     os.environ["LINEAGE_QUERY_TIMEOUT"] = str(options.query_timeout)
+    os.environ["LINEAGE_OPENLINEAGE_VALIDATE"] = options.openlineage_validate
     if options.tokens_file is not None:
         os.environ["LINEAGE_TOKENS_FILE"] = str(options.tokens_file)
     settings: dict[str, Any] = {

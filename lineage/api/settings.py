@@ -17,6 +17,7 @@ from typing import TypeVar
 from lineage.api.auth import TokenSet
 from lineage.api.hosts import LOOPBACK_HOSTS, checked_hosts
 from lineage.errors import InvalidInput
+from lineage.ingest.ol_validate import Mode
 from lineage.query import MAX_DEPTH
 from lineage.store.timeouts import Timeouts
 
@@ -42,6 +43,8 @@ class Settings:
         reconnect_interval: seconds between attempts to reach a store that was unavailable.
         connect_timeout: seconds to open the store, or a connection to its server, before answering 503.
         query_timeout: seconds one store transaction may run before the request gets a 503.
+        openlineage_validate: ``strict`` refuses OpenLineage events that fail the spec's JSON Schemas;
+            ``lenient`` records them and counts their violations (docs/openlineage.md).
     """
 
     store_url: str | None = None
@@ -59,6 +62,7 @@ class Settings:
     reconnect_interval: float = 1.0
     connect_timeout: float = 5.0
     query_timeout: float = 30.0
+    openlineage_validate: Mode = Mode.LENIENT
 
     def __post_init__(self) -> None:
         if isinstance(self.max_depth, bool) or not 1 <= self.max_depth <= MAX_DEPTH:
@@ -79,6 +83,7 @@ class Settings:
             if not getattr(self, name) > 0:
                 raise InvalidInput(f"{name} must be a positive number of seconds")
         object.__setattr__(self, "allowed_hosts", checked_hosts(self.allowed_hosts))
+        object.__setattr__(self, "openlineage_validate", _mode(self.openlineage_validate))
 
     @property
     def timeouts(self) -> Timeouts:
@@ -92,14 +97,17 @@ class Settings:
     @classmethod
     def from_env(cls) -> Settings:
         """``LINEAGE_STORE``, ``LINEAGE_MAX_DEPTH``, ``LINEAGE_CONNECT_TIMEOUT``, ``LINEAGE_QUERY_TIMEOUT``,
-        ``LINEAGE_TOKENS``, ``LINEAGE_TOKENS_FILE`` and ``LINEAGE_ALLOWED_HOSTS`` (names served besides
-        the loopback ones, comma or space separated)."""
+        ``LINEAGE_TOKENS``, ``LINEAGE_TOKENS_FILE``, ``LINEAGE_ALLOWED_HOSTS`` (names served besides
+        the loopback ones, comma or space separated) and ``LINEAGE_OPENLINEAGE_VALIDATE``."""
         tokens_file = os.environ.get("LINEAGE_TOKENS_FILE", "").strip()
         return cls(
             store_url=os.environ.get("LINEAGE_STORE", "").strip() or None,
             max_depth=_number("LINEAGE_MAX_DEPTH", int, MAX_DEPTH),
             connect_timeout=_number("LINEAGE_CONNECT_TIMEOUT", float, cls.connect_timeout),
             query_timeout=_number("LINEAGE_QUERY_TIMEOUT", float, cls.query_timeout),
+            openlineage_validate=_mode(
+                os.environ.get("LINEAGE_OPENLINEAGE_VALIDATE", "").strip() or Mode.LENIENT
+            ),
             allowed_hosts=(
                 *LOOPBACK_HOSTS,
                 *(h for h in re.split(r"[\s,]+", os.environ.get("LINEAGE_ALLOWED_HOSTS", "")) if h),
@@ -120,3 +128,11 @@ def _number(variable: str, kind: type[N], default: N) -> N:
     except ValueError:
         what = "a whole number" if kind is int else "a number"
         raise InvalidInput(f"{variable}={text!r} is not {what}") from None
+
+
+def _mode(value: str) -> Mode:
+    try:
+        return Mode(value.lower())
+    except ValueError:
+        modes = " or ".join(m.value for m in Mode)
+        raise InvalidInput(f"OpenLineage validation mode {value!r}: expected {modes}") from None

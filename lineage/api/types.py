@@ -30,6 +30,14 @@ from lineage import model
 from lineage.api.columns import Field
 from lineage.api.context import Context, Prefetched
 from lineage.api.execution import BULK
+from lineage.api.facets import (
+    Facet,
+    current_field,
+    dataset_facets_field,
+    history_field,
+    node_subject,
+    run_subject,
+)
 from lineage.api.scalars import JSON, DateTime, NodeKind, RunStatus, as_datetime
 from lineage.columns import WHOLE_DATASET
 from lineage.model import parse_uid
@@ -130,6 +138,9 @@ class LineageNode:
         found = await info.context.loaders.fields.load(parent.uid)
         return [Field.from_model(f) for f in found if whole_dataset or f.name != WHOLE_DATASET]
 
+    facets: list[Facet] = current_field(node_subject)
+    facet_history: list[Facet] = history_field(node_subject)
+
     upstream: Subgraph = _traversal_of_node("upstream", "What this version was derived from.")
     downstream: Subgraph = _traversal_of_node("downstream", "What was derived from this version.")
 
@@ -168,6 +179,11 @@ class Run:
     recorded_at: DateTime | None
     input_uids: list[strawberry.ID]
     output_uids: list[strawberry.ID]
+
+    facets: list[Facet] = current_field(run_subject)
+    facet_history: list[Facet] = history_field(run_subject)
+    input_facets: list[Facet] = dataset_facets_field("input")
+    output_facets: list[Facet] = dataset_facets_field("output")
 
     @strawberry.field(description="The node versions the run read.")
     async def inputs(self, info: Info) -> list[LineageNode]:

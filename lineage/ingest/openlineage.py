@@ -36,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lineage.errors import InvalidInput
+from lineage.facets import NameRecords
 from lineage.ingest.batches import MAX_EDGES_PER_RUN, check_fan_out, merge
 from lineage.ingest.ol_columns import (
     UNVERSIONED,
@@ -93,6 +94,8 @@ class RunEvent:
     inputs: tuple[DatasetRef, ...]
     outputs: tuple[DatasetRef, ...]
     parent: Run | None = None
+    names: NameRecords = field(default_factory=NameRecords)
+    """Its job, datasets and facets as OpenLineage names them (lineage/ingest/ol_names.py)."""
 
 
 @dataclass(frozen=True)
@@ -340,11 +343,8 @@ def _version(marker: Mapping[str, Any], version_facet: Mapping[str, Any], path: 
         (version_facet, "datasetVersion", f"{path}.facets.version.datasetVersion"),
     ):
         if source.get(key) is not None:
-            version = _text(source, key, where)
-            if "@" in version:
-                raise EventError(
-                    where, f"{where} {version!r} contains '@', which a uid cannot hold in a version"
-                )
+            # A uid ends at its last '@', so a version cannot hold one: it is written %40 instead.
+            version = _text(source, key, where).replace("@", "%40")
             _check_uid_part(NodeKind.DATASET, "x", version, where)
             return version
     return None
@@ -364,6 +364,7 @@ def _record(tx: Transaction, event: RunEvent) -> Recorded:
     # at once take turns, and the second sees the datasets the first added.
     before = tx.get_run(event.run.uid)
     result = tx.write(event_batch(tx, event, before))
+    tx.write_names(event.names)
     run = tx.get_run(event.run.uid)
     assert run is not None  # just written
     return Recorded(run=run, created_nodes=result.created_nodes, created_edges=result.created_edges)

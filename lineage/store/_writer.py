@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from lineage.errors import Conflict, InvalidInput, NotFound
+from lineage.facets import NameRecords
 from lineage.model import (
     Batch,
     Node,
@@ -27,6 +28,7 @@ from lineage.model import (
     stored_time,
 )
 from lineage.store._columns import ColumnRecords, ColumnWriter, column_records, deduplicated_columns
+from lineage.store._names import write_names
 from lineage.store._rows import ProgressFn, Row, Tx, chunks
 
 if TYPE_CHECKING:
@@ -356,6 +358,11 @@ class Transaction:
         """Record a batch as ``LineageStore.write`` does, in this transaction."""
         records = records_of(deduplicated(batch.stamped(now())))
         return Writer(self.store, self.tx, held=self.held).write(records)
+
+    def write_names(self, records: NameRecords) -> int:
+        """Record OpenLineage subjects, facet records and feeds not stored yet (lineage/facets.py);
+        returns how many were new."""
+        return write_names(self.tx, self.store, records, now())
 
 
 def _referenced(records: Records) -> set[str]:

@@ -19,6 +19,7 @@ from typing import Any, ClassVar, Protocol, TypeVar
 from lineage import cypher
 from lineage.columns import ColumnEdge, ColumnGraph, Field, field_key
 from lineage.errors import InvalidInput, NotFound
+from lineage.facets import Facet, Feed, NameRecords, Subject, history
 from lineage.model import (
     Batch,
     Edge,
@@ -35,6 +36,7 @@ from lineage.model import (
 )
 from lineage.query import DEFAULT_DEPTH, keep_kinds, recorded_by, validate_depth
 from lineage.store import _columns
+from lineage.store._names import load_facets, load_feeds, load_subjects, write_names
 from lineage.store._rows import CHUNK, ProgressFn, Row, Tx, chunks
 from lineage.store._writer import (
     Transaction,
@@ -128,9 +130,17 @@ class LineageStore(ABC):
         with a faster bulk path for large chunks takes them here."""
         tx(self._q(query), {"rows": rows})
 
-    def _hold(self, tx: Tx, *, runs: Iterable[str] = (), nodes: Iterable[str] = ()) -> None:  # noqa: B027
+    def _hold(  # noqa: B027
+        self,
+        tx: Tx,
+        *,
+        runs: Iterable[str] = (),
+        nodes: Iterable[str] = (),
+        subjects: Iterable[str] = (),
+    ) -> None:
         """Inside a write transaction, before reading what it decides on: hold the stored runs and nodes
-        among these uids until the transaction ends, so a concurrent writer of the same runs and edges
+        among these uids, and the OpenLineage subjects among these keys (stored or not), until the
+        transaction ends, so a concurrent writer of the same runs and edges
         waits and then reads what this one wrote. A no-op where writes already take turns (LadybugDB);
         a hook, empty by default."""
 
@@ -144,16 +154,28 @@ class LineageStore(ABC):
 
     # --- writing ------------------------------------------------------------------------------------
 
-    def write(self, batch: Batch, *, progress: ProgressFn | None = None) -> WriteResult:
+    def write(
+        self, batch: Batch, *, progress: ProgressFn | None = None, names: NameRecords | None = None
+    ) -> WriteResult:
         """Record a batch of nodes, runs and edges atomically.
 
         Re-recording an identical node or edge is a no-op; a node uid already stored with other content,
         or an edge already stored with another run, raises Conflict naming the uid and the fields, and
         nothing is written. An edge or run link naming a uid that is neither in the batch nor in the
         store raises NotFound. Records without ``recorded_at`` are stamped with the time of the write.
+        ``names``: OpenLineage subjects, facet records and feeds to record in the same transaction (an
+        import), those not stored yet.
         """
-        records = records_of(deduplicated(batch.stamped(now())))
-        return self._write(lambda tx: Writer(self, tx, progress).write(records))
+        at = now()
+        records = records_of(deduplicated(batch.stamped(at)))
+
+        def work(tx: Tx) -> WriteResult:
+            result = Writer(self, tx, progress).write(records)
+            if names is not None:
+                write_names(tx, self, names, at)
+            return result
+
+        return self._write(work)
 
     def transaction(self, work: Callable[[Transaction], T]) -> T:
         """Run ``work`` with reads and writes in one write transaction, and return what it returns.
@@ -342,6 +364,25 @@ class LineageStore(ABC):
         runs = self.get_runs(row["uid"] for row in rows)
         return [runs[row["uid"]] for row in rows]
 
+    # --- OpenLineage names and facets (lineage/facets.py) -------------------------------------------
+
+    def facets(self, subject: str) -> list[Facet]:
+        """Every facet record of ``subject`` (``run:<runId>``, ``job:<ns>:<name>``, ...), as stored;
+        ``lineage.facets.current`` and ``history`` order them."""
+        return self.facets_of([subject]).get(subject, [])
+
+    def facets_of(self, subjects: Iterable[str]) -> dict[str, list[Facet]]:
+        """The facet records of many subjects in one query, by subject (absent: none)."""
+        return load_facets(self._read, self._q, subjects)
+
+    def subjects(self, keys: Iterable[str]) -> dict[str, Subject]:
+        """The stored subjects among ``keys``, by key."""
+        return load_subjects(self._read, self._q, keys)
+
+    def feeds(self, keys: Iterable[str], *, out: bool) -> list[Feed]:
+        """The feeds out of (``out``) or into the subjects ``keys``, both declared and observed."""
+        return load_feeds(self._read, self._q, keys, out=out)
+
     # --- traversal --------------------------------------------------------------------------------
 
     def upstream(
@@ -526,7 +567,9 @@ class LineageStore(ABC):
         return counts
 
     def export_records(self) -> Iterator[dict[str, Any]]:
-        """Every node, run and edge as export records, in a fixed order so equal graphs export equal."""
+        """Every node, run and edge, then the columns and aliases, then every OpenLineage subject with its
+        facet records and the feeds out of it, as export records, in a fixed order so equal graphs
+        export equal."""
         for uids in self._pages("page_nodes"):
             for _uid, node in sorted(self.get_nodes(uids).items()):
                 yield {"type": "node", **node.to_record()}
@@ -542,6 +585,7 @@ class LineageStore(ABC):
             for edge in sorted(self._parents(uids), key=lambda e: e.key):
                 yield {"type": "edge", **edge.to_record()}
         yield from self._export_columns()
+        yield from self._export_names()
 
     def _export_columns(self) -> Iterator[dict[str, Any]]:
         """Fields, column edges and aliases, each in key order (export records added in format 1:
@@ -556,6 +600,17 @@ class LineageStore(ABC):
         for keys in self._pages("page_aliases"):
             for _key, alias in sorted(_columns.aliases_of(self._read, self._q, keys).items()):
                 yield {"type": "alias", **alias.to_record()}
+
+    def _export_names(self) -> Iterator[dict[str, Any]]:
+        """OpenLineage subjects, each with its facet records, and the feeds out of them (export records
+        added in format 1: an older export simply has none)."""
+        for keys in self._pages("page_subjects"):
+            for _key, subject in sorted(self.subjects(keys).items()):
+                yield {"type": "subject", **subject.to_record()}
+                for facet in history(self.facets(subject.key)):
+                    yield {"type": "facet", **facet.to_record()}
+            for feed in sorted(self.feeds(keys, out=True), key=lambda f: (f.origin, f.destination, f.how)):
+                yield {"type": "feed", **feed.to_record()}
 
     def _pages(self, query: str) -> Iterator[list[str]]:
         """The keys of every node, run, field or alias, a page at a time, by keyset on the key."""

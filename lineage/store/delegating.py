@@ -53,8 +53,15 @@ class DelegatingStore(LineageStore):
     def write_chunk(self) -> int:  # type: ignore[override]
         return self._target().write_chunk
 
-    def _hold(self, tx: Tx, *, runs: Iterable[str] = (), nodes: Iterable[str] = ()) -> None:
-        self._target()._hold(tx, runs=runs, nodes=nodes)
+    def _hold(
+        self,
+        tx: Tx,
+        *,
+        runs: Iterable[str] = (),
+        nodes: Iterable[str] = (),
+        subjects: Iterable[str] = (),
+    ) -> None:
+        self._target()._hold(tx, runs=runs, nodes=nodes, subjects=subjects)
 
     def _create(self, tx: Tx, query: str, rows: list[Row]) -> None:
         self._target()._create(tx, query, rows)

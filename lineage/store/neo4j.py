@@ -141,12 +141,22 @@ class Neo4jStore(LineageStore):
         if meanwhile:
             raise _CreatedMeanwhile(f"{meanwhile[0]['uid']} was created by another transaction")
 
-    def _hold(self, tx: Tx, *, runs: Iterable[str] = (), nodes: Iterable[str] = ()) -> None:
-        # Sorted, runs before nodes: every writer takes its locks in one order, so none waits in a cycle.
+    def _hold(
+        self,
+        tx: Tx,
+        *,
+        runs: Iterable[str] = (),
+        nodes: Iterable[str] = (),
+        subjects: Iterable[str] = (),
+    ) -> None:
+        # Sorted, runs before nodes before subjects: every writer takes its locks in one order, so none
+        # waits in a cycle.
         for query, uids in (("lock_runs", runs), ("lock_nodes", nodes)):
             wanted = sorted(set(uids))
             for chunk in chunks(wanted):
                 tx(self._q(query), {"uids": chunk})
+        for chunk in chunks(sorted(set(subjects))):
+            tx(self._q("lock_subjects"), {"keys": chunk})
 
     def _run(self, tx: neo4j.ManagedTransaction, query: str, params: Mapping[str, Any]) -> list[Row]:
         """The rows of one of the store's queries. The driver decodes one record holding a list of

@@ -1,0 +1,8 @@
+// The feeds into each subject among $keys: what a job reads, what writes a dataset.
+UNWIND $keys AS k
+MATCH (b:Subject {key: k})
+USING INDEX SEEK b:Subject(key)
+OPTIONAL MATCH (a:Subject)-[f:FEEDS]->(b)
+WITH a, f, b
+WHERE f IS NOT NULL
+RETURN a.key AS origin, b.key AS destination, f.how AS how, f.recorded_at AS recorded_at

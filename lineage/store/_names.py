@@ -1,0 +1,79 @@
+"""Reads and writes of OpenLineage names, facet records and feeds (lineage/facets.py), inside the
+transactions of ``LineageStore``.
+
+A write reads what is stored by key and creates only what is missing, so an event sent again adds
+nothing; nothing stored is changed. On LadybugDB writes take turns; on Neo4j the create queries MERGE
+on keys with uniqueness constraints (and lock the ends of a feed), so two writers store a thing once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from lineage.facets import Facet, Feed, Feeding, NameRecords, Subject
+from lineage.store._rows import Tx, chunks
+
+if TYPE_CHECKING:
+    from lineage.store.base import LineageStore
+
+Queries = Callable[[str], str]
+
+
+def write_names(tx: Tx, store: LineageStore, records: NameRecords, at: str) -> int:
+    """Record the subjects, facets and feeds of ``records`` not stored yet; returns how many were new.
+    The subjects are held first (``LineageStore._hold``), so a concurrent writer of the same names
+    waits, then finds them."""
+    q, create = store._q, store._create
+    subjects = list({s.key: s for s in records.subjects}.values())
+    store._hold(tx, subjects=[s.key for s in subjects])
+    stored = load_subjects(tx, q, [s.key for s in subjects])
+    # Imports keep the times they carry; an event's records are stamped now.
+    new_subjects = [
+        {**s.to_record(), "recorded_at": s.recorded_at or at} for s in subjects if s.key not in stored
+    ]
+    if new_subjects:
+        create(tx, "create_subjects", new_subjects)
+    facets = list({f.uid: f for f in records.facets}.values())
+    have = {r["uid"] for c in chunks([f.uid for f in facets]) for r in tx(q("facets_by_uid"), {"uids": c})}
+    new_facets = [{**f.to_record(), "recorded_at": f.recorded_at or at} for f in facets if f.uid not in have]
+    if new_facets:
+        create(tx, "create_facets", new_facets)
+    feeds = list(dict.fromkeys(records.feeds))
+    known = set(load_feeds(tx, q, {f.origin for f in feeds}, out=True))
+    new_feeds = [{**f.to_record(), "recorded_at": f.recorded_at or at} for f in feeds if f not in known]
+    if new_feeds:
+        create(tx, "create_feeds", new_feeds)
+    return len(new_subjects) + len(new_facets) + len(new_feeds)
+
+
+def load_subjects(read: Tx, q: Queries, keys: Iterable[str]) -> dict[str, Subject]:
+    found = {}
+    for chunk in chunks(list(dict.fromkeys(keys))):
+        for row in read(q("subjects_by_key"), {"keys": chunk}):
+            found[row["key"]] = Subject(**row)
+    return found
+
+
+def load_facets(read: Tx, q: Queries, keys: Iterable[str]) -> dict[str, list[Facet]]:
+    """The facet records of each subject among ``keys`` that has any."""
+    found: dict[str, list[Facet]] = {}
+    for chunk in chunks(list(dict.fromkeys(keys))):
+        for row in read(q("facets_of"), {"keys": chunk}):
+            found.setdefault(row["subject"], []).append(Facet.stored(row))
+    return found
+
+
+def load_feeds(read: Tx, q: Queries, keys: Iterable[str], *, out: bool) -> list[Feed]:
+    """The feeds out of (``out``) or into the subjects ``keys``."""
+    query = q("feeds_out" if out else "feeds_in")
+    return [
+        Feed(
+            origin=row["origin"],
+            destination=row["destination"],
+            how=Feeding(row["how"]),
+            recorded_at=row["recorded_at"],
+        )
+        for chunk in chunks(list(dict.fromkeys(keys)))
+        for row in read(query, {"keys": chunk})
+    ]
