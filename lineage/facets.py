@@ -41,6 +41,10 @@ class Subject:
     node: str | None = None
     recorded_at: str | None = None
 
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Subject:
+        return cls(**{k: v for k, v in record.items() if k != "type"})
+
     def to_record(self) -> dict[str, Any]:
         return {
             "key": self.key,
@@ -111,6 +115,15 @@ class Feed:
             "how": self.how.value,
             "recorded_at": self.recorded_at,
         }
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Feed:
+        return cls(
+            origin=record["origin"],
+            destination=record["destination"],
+            how=Feeding(record["how"]),
+            recorded_at=record.get("recorded_at"),
+        )
 
 
 @dataclass(frozen=True)

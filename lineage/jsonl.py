@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 from lineage.columns import Alias, ColumnEdge, Field
 from lineage.errors import InvalidInput, LineageError
-from lineage.facets import Facet, Feed, Feeding, NameRecords, Subject
+from lineage.facets import Facet, Feed, NameRecords, Subject
 from lineage.model import Batch, Edge, Node, Run, WriteResult
 from lineage.store.base import LineageStore, ProgressFn
 
@@ -92,16 +92,9 @@ def read_batch(lines: Iterable[str]) -> tuple[Batch, NameRecords]:
         "edge": lambda r: edges.append(
             Edge(source=r["source"], target=r["target"], run=r.get("run"), recorded_at=r.get("recorded_at"))
         ),
-        "subject": lambda r: subjects.append(Subject(**{k: v for k, v in r.items() if k != "type"})),
+        "subject": lambda r: subjects.append(Subject.from_record(r)),
         "facet": lambda r: facets.append(Facet.stored(r)),
-        "feed": lambda r: feeds.append(
-            Feed(
-                origin=r["origin"],
-                destination=r["destination"],
-                how=Feeding(r["how"]),
-                recorded_at=r.get("recorded_at"),
-            )
-        ),
+        "feed": lambda r: feeds.append(Feed.from_record(r)),
     }
     seen_header = False
     for number, line in enumerate(lines, start=1):

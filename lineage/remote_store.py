@@ -20,6 +20,7 @@ from typing import Any
 
 from lineage.columns import ColumnEdge, ColumnGraph, Field
 from lineage.errors import InvalidInput
+from lineage.facets import Facet, Feed, NameRecords, Subject
 from lineage.jsonl import HEADER, encode_record
 from lineage.model import (
     Batch,
@@ -256,6 +257,33 @@ class RemoteStore:
         found = self.server.graphql(query, {"uid": uid})["run"]
         return [] if found is None else [run_of(r) for r in found["children"]]
 
+    # --- OpenLineage names and facets ------------------------------------------------------------------
+
+    def facets(self, subject: str) -> list[Facet]:
+        return self.facets_of([subject]).get(subject, [])
+
+    def facets_of(self, subjects: Iterable[str]) -> dict[str, list[Facet]]:
+        query = "query($keys: [ID!]!) { facetRecords(subjects: $keys) }"
+        found: dict[str, list[Facet]] = {}
+        for chunk in _chunks(subjects):
+            for record in self.server.graphql(query, {"keys": chunk})["facetRecords"]:
+                facet = Facet.stored(record)
+                found.setdefault(facet.subject, []).append(facet)
+        return found
+
+    def subjects(self, keys: Iterable[str]) -> dict[str, Subject]:
+        query = "query($keys: [ID!]!) { subjectRecords(keys: $keys) }"
+        answers = (self.server.graphql(query, {"keys": chunk})["subjectRecords"] for chunk in _chunks(keys))
+        return {s.key: s for records in answers for s in map(Subject.from_record, records)}
+
+    def feeds(self, keys: Iterable[str], *, out: bool) -> list[Feed]:
+        query = "query($keys: [ID!]!, $out: Boolean!) { feedRecords(keys: $keys, out: $out) }"
+        return [
+            Feed.from_record(record)
+            for chunk in _chunks(keys)
+            for record in self.server.graphql(query, {"keys": chunk, "out": out})["feedRecords"]
+        ]
+
     # --- traversal ------------------------------------------------------------------------------------
 
     def upstream(
@@ -357,10 +385,13 @@ class RemoteStore:
 
     # --- writing --------------------------------------------------------------------------------------
 
-    def write(self, batch: Batch, *, progress: ProgressFn | None = None) -> WriteResult:
-        """The batch through the server's import, a chunk (one transaction) per request: nodes, then
-        runs, then edges, so each chunk finds what it links to already stored."""
-        lines = [encode_record(r) for r in batch_records(batch)]
+    def write(
+        self, batch: Batch, *, progress: ProgressFn | None = None, names: NameRecords | None = None
+    ) -> WriteResult:
+        """The batch through the server's import, a chunk (one transaction) per request, in the export's
+        order (nodes, runs, edges, columns, aliases, then OpenLineage names), so each chunk finds what it
+        links to already stored."""
+        lines = [encode_record(r) for r in batch_records(batch, names)]
         total = WriteResult()
         done = 0
         header = encode_record(HEADER)
@@ -468,14 +499,27 @@ def run_of(answer: Mapping[str, Any]) -> Run:
     )
 
 
-def batch_records(batch: Batch) -> Iterator[dict[str, Any]]:
-    """A batch as export records (the import's input): nodes, runs with their links, edges."""
+def batch_records(batch: Batch, names: NameRecords | None = None) -> Iterator[dict[str, Any]]:
+    """A batch (and OpenLineage names) as export records, the import's input, in the export's order."""
     for node in batch.nodes:
         yield {"type": "node", **node.to_record()}
     for run in batch.runs:
         yield {"type": "run", **run.to_record(), "inputs": list(run.inputs), "outputs": list(run.outputs)}
     for edge in batch.edges:
         yield {"type": "edge", **edge.to_record()}
+    for found in batch.fields:
+        yield {"type": "field", **found.to_record()}
+    for column_edge in batch.column_edges:
+        yield {"type": "column_edge", **column_edge.to_record()}
+    for alias in batch.aliases:
+        yield {"type": "alias", **alias.to_record()}
+    names = names or NameRecords()
+    for subject in names.subjects:
+        yield {"type": "subject", **subject.to_record()}
+    for facet in names.facets:
+        yield {"type": "facet", **facet.to_record()}
+    for feed in names.feeds:
+        yield {"type": "feed", **feed.to_record()}
 
 
 def _import_chunks(lines: list[str], limit: int) -> Iterator[list[str]]:

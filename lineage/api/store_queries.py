@@ -106,6 +106,30 @@ class StoreQuery:
         return [Run.from_model(r) for r in runs]
 
     @strawberry.field(
+        description=f"OpenLineage subjects among keys (at most {MAX_PAGE}), as export records."
+    )
+    async def subject_records(self, info: Info, keys: list[strawberry.ID]) -> JSON:
+        _check_count(keys)
+        found = await run_in_threadpool(info.context.store.subjects, keys)
+        return [s.to_record() for s in found.values()]
+
+    @strawberry.field(
+        description=f"The facet records of subjects (at most {MAX_PAGE} keys), as export records."
+    )
+    async def facet_records(self, info: Info, subjects: list[strawberry.ID]) -> JSON:
+        _check_count(subjects)
+        found = await run_in_threadpool(info.context.store.facets_of, subjects)
+        return [f.to_record() for records in found.values() for f in records]
+
+    @strawberry.field(
+        description=f"The feeds out of (out) or into subjects (at most {MAX_PAGE} keys), as export records."
+    )
+    async def feed_records(self, info: Info, keys: list[strawberry.ID], out: bool) -> JSON:
+        _check_count(keys)
+        found = await run_in_threadpool(lambda: info.context.store.feeds(keys, out=out))
+        return [f.to_record() for f in found]
+
+    @strawberry.field(
         description="One Cypher statement that only reads the store; the engine refuses anything more. "
         "The timeout is at most the server's query timeout."
     )

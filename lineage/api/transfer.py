@@ -21,8 +21,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from lineage.api.auth import WRITE, WRITE_REFUSED
+from lineage.api.errors import error_response
 from lineage.api.payload import PayloadError, load_json
-from lineage.errors import Conflict, InvalidInput, NotFound
+from lineage.errors import InvalidInput, LineageError
 from lineage.jsonl import encode_record, read_batch, with_header
 
 MEDIA_TYPE = "application/x-ndjson"
@@ -49,14 +50,11 @@ async def post_import(request: Request) -> Response:
     try:
         for number, line in enumerate(lines, start=1):
             _check_line(line, number, max_depth)
-        batch = read_batch(lines)
-        result = await run_in_threadpool(request.app.state.store.write, batch)
-    except Conflict as exc:
-        return _error(409, str(exc))
-    except NotFound as exc:
-        return _error(404, str(exc))
-    except InvalidInput as exc:
-        return _error(400, str(exc))
+        batch, names = read_batch(lines)
+        store = request.app.state.store
+        result = await run_in_threadpool(lambda: store.write(batch, names=names))
+    except LineageError as exc:
+        return error_response(request, exc)
     return JSONResponse(
         {
             "createdNodes": result.created_nodes,

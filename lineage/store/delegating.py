@@ -68,3 +68,6 @@ class DelegatingStore(LineageStore):
 
     def _on_new_nodes(self, tx: Tx, rows: Sequence[Row]) -> None:
         self._target()._on_new_nodes(tx, rows)
+
+    def _on_parents(self, tx: Tx, rows: Sequence[Row]) -> None:
+        self._target()._on_parents(tx, rows)
