@@ -37,6 +37,7 @@ NOT_RUN = {
     "pytest": "runs the test suite this test is part of",
     "NEO4J_URI=": "runs the test suite, against a Neo4j the reader runs",
     ".ci/run": "runs the test suite",
+    "python scripts/build_graphiql.py": "re-copies GraphiQL from npm: the network, and the shipped files",
     "python bench/": "a benchmark: minutes of CPU, and its timings mean nothing on a shared machine",
     "ruff": "a check of the code that CI runs; it says nothing about what the README tells a reader",
     "mypy": "a check of the code that CI runs; it says nothing about what the README tells a reader",

@@ -19,7 +19,8 @@ The mapping (docs/mlflow.md says it for users):
 Identity and content come from MLflow alone (never the time of the import), so importing again changes
 nothing, and picks up what is new. Versions are immutable here and mutable there (a tag edited, an alias
 moved): what differs from its first import is kept as first recorded and listed in the report, so a
-re-import never conflicts. Everything lands in one write transaction.
+re-import never conflicts. Everything lands in one write transaction (through a server that holds the
+store: read, then written by its import route, a transaction per request).
 """
 
 from __future__ import annotations
@@ -27,16 +28,16 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from lineage.errors import LineageError, NotFound
 from lineage.ingest.batches import merge, run_batch
 from lineage.model import Batch, Edge, Node, NodeKind, Run, RunStatus, WriteResult, format_time
-from lineage.store.base import LineageStore, Transaction
+from lineage.store.base import LineageStore
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient
@@ -83,7 +84,10 @@ def import_mlflow(store: LineageStore, tracking_uri: str, *, experiments: Sequen
             batch, kept = _read(client, tracking_uri, experiments)
     except MlflowException as exc:  # a tracking server that is down, a database MLflow cannot read
         raise MlflowUnavailable(f"cannot read MLflow at {tracking_uri}: {exc.message}") from None
-    written, settled = store.transaction(lambda tx: _write(tx, batch))
+    if isinstance(store, LineageStore):
+        written, settled = store.transaction(lambda tx: _write(tx, batch))
+    else:  # a store a server holds: read, then write through its import (one transaction per chunk)
+        written, settled = _write(store, batch)
     kinds = Counter(n.kind for n in {n.uid: n for n in batch.nodes}.values())
     return MlflowImport(
         tracking_uri=tracking_uri,
@@ -336,7 +340,17 @@ def _present(**values: Any) -> dict[str, Any]:
 # --- writing ----------------------------------------------------------------------------------------
 
 
-def _write(tx: Transaction, batch: Batch) -> tuple[WriteResult, list[str]]:
+class _Writer(Protocol):
+    """What the import reads and writes through: a store's transaction, or a store a server holds."""
+
+    def get_nodes(self, uids: Iterable[str]) -> dict[str, Node]: ...
+
+    def get_run(self, uid: str) -> Run | None: ...
+
+    def write(self, batch: Batch) -> WriteResult: ...
+
+
+def _write(tx: _Writer, batch: Batch) -> tuple[WriteResult, list[str]]:
     """Write the batch in one transaction, keeping what MLflow has changed since its first import as
     first recorded: the store's versions are immutable, and a re-import must not conflict."""
     kept: list[str] = []

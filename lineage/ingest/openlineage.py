@@ -72,12 +72,14 @@ class DatasetRef:
     source: str
     metadata: Mapping[str, Any] = field(default_factory=dict)
     columns: DatasetColumns = field(default_factory=DatasetColumns)
+    checksum: str | None = None
 
     def node(self, version: str) -> Node:
         return Node(
             kind=self.kind,
             name=self.name,
             version=version,
+            checksum=self.checksum,
             source=self.source,
             metadata=self.metadata,
             owner=self.columns.owner,
@@ -314,8 +316,15 @@ def _dataset(item: Mapping[str, Any], path: str, default_version: str | None) ->
         columns = dataset_columns(facets, path, dataset_name)
     except FacetError as exc:
         raise EventError(exc.field, str(exc)) from None
+    checksum = _text(marker, "checksum", f"{marker_path}.checksum") if "checksum" in marker else None
     return DatasetRef(
-        kind=kind, name=name, version=version, source=namespace, metadata=metadata, columns=columns
+        kind=kind,
+        name=name,
+        version=version,
+        source=namespace,
+        metadata=metadata,
+        columns=columns,
+        checksum=checksum,
     )
 
 

@@ -101,13 +101,14 @@ def _facets(facets: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def _dataset(artifact: Artifact) -> dict[str, Any]:
-    # OpenLineage's dataset has no checksum field: it travels in the node's metadata.
-    metadata = artifact.metadata | ({"checksum": artifact.checksum} if artifact.checksum else {})
+    # OpenLineage's dataset has no checksum field: the project's lineageGraph facet carries it.
     marker = {"kind": artifact.kind.value, "name": artifact.name, "version": artifact.version}
+    if artifact.checksum:
+        marker["checksum"] = artifact.checksum
     return {
         "namespace": artifact.namespace,
         "name": artifact.name,
-        "facets": _facets({"lineageGraph": {**marker, "metadata": metadata}}),
+        "facets": _facets({"lineageGraph": {**marker, "metadata": artifact.metadata}}),
     }
 
 
