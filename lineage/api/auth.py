@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -33,7 +34,7 @@ from starlette.authentication import (
     has_required_scope,
 )
 from starlette.datastructures import Headers
-from starlette.requests import HTTPConnection
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.permission import BasePermission
@@ -209,6 +210,7 @@ def _login_redirect(path: str, query: str) -> RedirectResponse:
 
 
 WRITE_REFUSED = "this access is read-only: recording lineage needs a read-write (rw) bearer token"
+JSON_TYPES = frozenset({"application/json"})
 
 
 class CanWrite(BasePermission):
@@ -219,3 +221,16 @@ class CanWrite(BasePermission):
 
     def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
         return WRITE in info.context.scopes
+
+
+def refuse_write(request: Request, media_types: Collection[str], wanted: str) -> JSONResponse | None:
+    """The answer a JSON write route gives before reading its body, or None to go on: 403 without
+    write access, 415 unless the body's media type is one of ``media_types`` (which also keeps a
+    cross-site form post, whose type is never JSON, from writing to a server without tokens)."""
+    if not has_required_scope(request, [WRITE]):
+        return JSONResponse({"error": WRITE_REFUSED, "field": None}, status_code=403)
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type not in media_types:
+        message = f"the body must be {wanted}, not {media_type or 'untyped'}"
+        return JSONResponse({"error": message, "field": None}, status_code=415)
+    return None

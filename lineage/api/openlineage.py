@@ -18,12 +18,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.authentication import has_required_scope
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from lineage.api.auth import WRITE, WRITE_REFUSED
+from lineage.api.auth import JSON_TYPES, refuse_write
 from lineage.api.errors import error_response
 from lineage.api.payload import PayloadError, load_json
 from lineage.errors import LineageError
@@ -35,11 +34,8 @@ VIOLATIONS_HEADER = "X-OpenLineage-Strict-Violations"
 
 
 async def post_lineage(request: Request) -> JSONResponse:
-    if not has_required_scope(request, [WRITE]):
-        return _error(403, WRITE_REFUSED)
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type != "application/json":
-        return _error(415, f"the body must be application/json, not {media_type or 'untyped'}")
+    if refused := refuse_write(request, JSON_TYPES, "application/json"):
+        return refused
     settings = request.app.state.settings
     try:
         payload = load_json(await request.body(), max_depth=settings.max_json_depth)

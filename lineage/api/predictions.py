@@ -18,23 +18,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from starlette.authentication import has_required_scope
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from lineage.api.auth import WRITE, WRITE_REFUSED
+from lineage.api.auth import JSON_TYPES, refuse_write
+from lineage.api.errors import error_response
 from lineage.api.payload import PayloadError, load_json
-from lineage.errors import Conflict, InvalidInput, NotFound
+from lineage.errors import LineageError
 from lineage.model import Prediction
 
 
 async def post_predictions(request: Request) -> JSONResponse:
-    if not has_required_scope(request, [WRITE]):
-        return _error(403, WRITE_REFUSED)
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type != "application/json":
-        return _error(415, f"the body must be application/json, not {media_type or 'untyped'}")
+    if refused := refuse_write(request, JSON_TYPES, "application/json"):
+        return refused
     settings = request.app.state.settings
     try:
         body = _object(load_json(await request.body(), max_depth=settings.max_json_depth), None)
@@ -51,12 +48,8 @@ async def post_predictions(request: Request) -> JSONResponse:
         return _error(400, str(exc), field=exc.field)
     try:
         result = await run_in_threadpool(request.app.state.store.record_predictions, model_uid, predictions)
-    except NotFound as exc:
-        return _error(404, str(exc))
-    except Conflict as exc:
-        return _error(409, str(exc))
-    except InvalidInput as exc:
-        return _error(400, str(exc))
+    except LineageError as exc:
+        return error_response(request, exc, field=None)
     return JSONResponse(
         {
             "createdNodes": result.created_nodes,

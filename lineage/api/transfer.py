@@ -15,12 +15,11 @@ answers 201 with what it wrote (``createdNodes``, ``createdEdges``, ``runsWritte
 
 from __future__ import annotations
 
-from starlette.authentication import has_required_scope
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from lineage.api.auth import WRITE, WRITE_REFUSED
+from lineage.api.auth import refuse_write
 from lineage.api.errors import error_response
 from lineage.api.payload import PayloadError, load_json
 from lineage.errors import InvalidInput, LineageError
@@ -37,11 +36,8 @@ async def get_export(request: Request) -> Response:
 
 
 async def post_import(request: Request) -> Response:
-    if not has_required_scope(request, [WRITE]):
-        return _error(403, WRITE_REFUSED)
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type not in MEDIA_TYPES:
-        return _error(415, f"the body must be {MEDIA_TYPE} (JSON Lines), not {media_type or 'untyped'}")
+    if refused := refuse_write(request, MEDIA_TYPES, f"{MEDIA_TYPE} (JSON Lines)"):
+        return refused
     try:
         lines = (await request.body()).decode("utf-8").splitlines()
     except UnicodeDecodeError as exc:
