@@ -313,7 +313,9 @@ def _translate(exc: Neo4jError, *, user_query: bool = False) -> Exception:
         exc.message or ""
     ):
         return ReadOnlyViolation(f"refused: the query writes, and raw Cypher is read-only ({exc.message})")
-    if "TransactionTimedOut" in code or "Timeout" in code:
+    # A transaction the server ended while it waited for a lock past its timeout (LockClientStopped),
+    # or that was terminated, is a timeout too: the same write can succeed when retried.
+    if any(part in code for part in ("TransactionTimedOut", "Timeout", "LockClientStopped", "Terminated")):
         if not user_query:
             return StoreUnavailable(f"Neo4j did not finish in time: {exc.message}")
         return InvalidInput(f"query timed out: {exc.message}")
