@@ -181,7 +181,7 @@ class RemoteStore:
             }
             answer = self.server.graphql(f"query({declared}) {{ {asked} }}", variables)
             for i, found in enumerate(chunk):
-                edges = [column_edge_of(e) for e in answer[f"c{i}"]["edges"]]
+                edges = sorted((column_edge_of(e) for e in answer[f"c{i}"]["edges"]), key=lambda e: e.key)
                 sources[(found.node, found.name)] = [
                     e for e in edges if (e.source, e.source_field) == (found.node, found.name)
                 ]

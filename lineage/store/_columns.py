@@ -235,9 +235,11 @@ def sources_of_columns(
     read: Tx, q: Query, uids: Iterable[str]
 ) -> dict[str, list[tuple[Field, list[ColumnEdge]]]]:
     """For each node among ``uids``: its fields, each with the column edges to the input columns it
-    was derived from (one hop). Two queries for any number of nodes."""
+    was derived from (one hop), in key order: the same answer on every backend. Two queries for any
+    number of nodes."""
     fields = fields_of(read, q, uids)
     into: dict[str, list[ColumnEdge]] = defaultdict(list)
-    for edge in column_edges_of(read, q, [f.key for found in fields.values() for f in found]):
+    edges = column_edges_of(read, q, [f.key for found in fields.values() for f in found])
+    for edge in sorted(edges, key=lambda e: e.key):
         into[edge.source_key].append(edge)
     return {uid: [(f, into.get(f.key, [])) for f in found] for uid, found in fields.items()}
