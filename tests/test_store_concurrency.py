@@ -23,7 +23,7 @@ from lineage.columns import Alias, ColumnEdge, Field
 from lineage.errors import Conflict
 from lineage.ingest.batches import run_batch
 from lineage.ingest.openlineage import event_batch, parse_event, record_event
-from lineage.model import Batch, Edge, Node, NodeKind, Run, now
+from lineage.model import Batch, Edge, Node, NodeKind, Prediction, Run, now
 from lineage.store import LineageStore, open_store
 from lineage.store._writer import records_of
 from lineage.store.base import Transaction
@@ -113,6 +113,35 @@ def test_the_same_columns_and_aliases_written_at_once_are_stored_once(store: Lin
     assert count(store, "MATCH (:Node)-[l:HAS_FIELD]->(:Field) RETURN count(l) AS c") == 2 * ROUNDS
     assert count(store, "MATCH ()-[e:COLUMN_FROM]->() RETURN count(e) AS c") == ROUNDS
     assert count(store, "MATCH (a:Alias) RETURN count(a) AS c") == ROUNDS
+
+
+def test_overlapping_predictions_logged_at_once_are_each_stored_once(store: LineageStore) -> None:
+    """Serving replicas that log overlapping batches at the same moment: the bulk statement of one
+    meets another's predictions (stored, or being created), and that batch is decided again."""
+    model, spend = Node(kind=NodeKind.MODEL, name="scorer", version="1"), dataset_node("spend")
+    store.write(Batch(nodes=(model, spend)))
+    per_thread, shift = 120, 40
+    for i in range(ROUNDS):
+        batches = [
+            [
+                Prediction(
+                    name="score", version=f"{i}-{v}", input_digest="sha256:00", output=v, features=[spend.uid]
+                )
+                for v in range(t * shift, t * shift + per_thread)
+            ]
+            for t in range(THREADS)
+        ]
+        results = at_once([lambda b=b: store.record_predictions(model.uid, b) for b in batches])
+        assert not errors(results), [repr(e) for e in errors(results)]
+        distinct = (THREADS - 1) * shift + per_thread
+        assert sum(r.created_nodes for r in results) == distinct
+        assert sum(r.created_edges for r in results) == 2 * distinct
+    total = ROUNDS * ((THREADS - 1) * shift + per_thread)
+    assert store.stats()["prediction"] == total
+    assert (
+        count(store, "MATCH (:Node {kind: 'prediction'})-[e:DERIVED_FROM]->() RETURN count(e) AS c")
+        == 2 * total
+    )
 
 
 def test_different_content_written_at_once_is_one_write_and_conflicts(store: LineageStore) -> None:
@@ -253,9 +282,7 @@ def test_a_run_read_as_new_cannot_be_created_by_another_writer_meanwhile(neo4j_u
     run under COMPLETE's feet; both land, and COMPLETE's output derives from the START's input."""
     run_id = new_id()
     start = parse_event(run_event(run_id, "START", inputs=[dataset("in")], at="2026-05-01T08:00:00Z"))
-    complete = parse_event(
-        run_event(run_id, "COMPLETE", outputs=[dataset("out")], at="2026-05-01T09:00:00Z")
-    )
+    complete = parse_event(run_event(run_id, "COMPLETE", outputs=[dataset("out")], at="2026-05-01T09:00:00Z"))
     landing = threading.Thread(target=lambda: record_event(store, start))
 
     def complete_while_start_waits(tx: Transaction) -> None:

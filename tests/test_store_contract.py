@@ -538,6 +538,54 @@ def test_bulk_predictions_store_what_a_predictions_batch_describes(store: Lineag
     assert store.get_node("prediction:score@new") is None
 
 
+def test_new_predictions_without_a_run_take_the_bulk_statement_and_are_found_like_any_version(
+    store: LineageStore,
+) -> None:
+    """The common case, a logger's batch: new predictions of two names, every input stored. They are
+    stored as a predictions batch describes them, found by name, and a second batch that repeats some
+    of them is told apart from them prediction by prediction."""
+    model = Node(kind=NodeKind.MODEL, name="scorer", version="1")
+    spend, visits = feature("spend"), feature("visits")
+    store.write(Batch(nodes=(model, spend, visits)))
+
+    def logged(name: str, versions: range) -> list[Prediction]:
+        return [
+            Prediction(
+                name=name,
+                version=f"v{i}",
+                input_digest=f"sha256:{i:04x}",
+                output={"score": i / 100} if i % 3 else None,
+                features=[spend.uid, visits.uid] if i % 2 else [spend.uid],
+                created_at="2026-05-01T12:00:00Z" if i % 5 else None,
+                metadata={"request": i} if i % 4 else {},
+            )
+            for i in versions
+        ]
+
+    predictions = logged("score", range(1500)) + logged("offer", range(700))
+    result = store.record_predictions(model.uid, predictions)
+    edges = sum(1 + len(p.features) for p in predictions)
+    assert (result.created_nodes, result.created_edges, result.unchanged) == (2200, edges, 0)
+
+    expected = predictions_batch(model.uid, predictions)
+    stored = store.get_nodes(n.uid for n in expected.nodes)
+    assert {u: n.content() for u, n in stored.items()} == {n.uid: n.content() for n in expected.nodes}
+    offers = store.versions(NodeKind.PREDICTION, "offer")
+    assert sorted(n.version for n in offers) == sorted(f"v{i}" for i in range(700))
+    graph = store.upstream("prediction:score@v7", depth=1)
+    assert {e.key for e in graph.edges} == {
+        ("prediction:score@v7", model.uid),
+        ("prediction:score@v7", spend.uid),
+        ("prediction:score@v7", visits.uid),
+    }
+    assert store.stats()["edges"] == edges
+
+    repeated, new = logged("score", range(1490, 1500)), logged("score", range(1500, 1510))
+    again = store.record_predictions(model.uid, repeated + new)
+    assert (again.created_nodes, again.unchanged) == (10, 10 + sum(1 + len(p.features) for p in repeated))
+    assert store.stats()["edges"] == edges + sum(1 + len(p.features) for p in new)
+
+
 # --- transactions -------------------------------------------------------------------------------------
 
 

@@ -134,6 +134,14 @@ def _params(anchor: int) -> dict[str, dict[str, Any]]:
     run_row = {**Run(uid=runs[0], name="extract").to_record()}
     node_row = Node(kind=NodeKind.DATASET, name="brand-new", version="1").to_record()
     field_row = Field(node=data, name="c0", type="int").to_record()
+    prediction_row = {
+        "uid": f"prediction:offer{anchor}@brand-new",
+        "version": "brand-new",
+        "created_at": None,
+        "metadata": "{}",
+        "input_digest": "sha256:00",
+        "output": "1",
+    }
     return {
         "node_by_uid": {"uid": model},
         "nodes_by_uid": {"uids": [data, model, offer]},
@@ -156,6 +164,17 @@ def _params(anchor: int) -> dict[str, dict[str, Any]]:
         "load_nodes": {"rows": _arrow([node_row])},
         "load_versions": {"rows": _arrow([{"key": f"model:score{anchor}", "uid": data}])},
         "create_edges": {"rows": [edge]},
+        "create_predictions": {
+            "targets": [model, features[1]],
+            "rows": [{**prediction_row, "name": f"offer{anchor}", "derives_from": [0, 1]}],
+            "recorded_at": "2026",
+        },
+        "load_predictions": {
+            "key": f"prediction:offer{anchor}",
+            "name": f"offer{anchor}",
+            "recorded_at": "2026",
+            "rows": _arrow([prediction_row]),
+        },
         "create_runs": {"rows": [{**run_row, "uid": "run-brand-new"}]},
         "update_runs": {"rows": [run_row]},
         "link_inputs": {"rows": [{"run": runs[1], "uid": data, "recorded_at": "2026"}]},

@@ -1,9 +1,8 @@
 """The write path: one write, inside one transaction, checked against what is stored, then written.
 
 A write arrives as ``Records``: node and edge records in their stored form, and runs. A ``Batch`` of
-domain objects becomes records in ``records_of``; logged predictions become records directly in
-``prediction_records``, without a dataclass per node and edge, because predictions are most of what a
-lineage store receives and a dataclass per row cost more than writing the row.
+domain objects becomes records in ``records_of``; logged predictions become records directly, without a
+dataclass per node and edge (lineage/store/_predictions.py).
 """
 
 from __future__ import annotations
@@ -19,13 +18,9 @@ from lineage.model import (
     Batch,
     Node,
     NodeKind,
-    Prediction,
     Run,
     WriteResult,
-    canonical_json,
     now,
-    parse_uid,
-    stored_time,
 )
 from lineage.store._columns import ColumnRecords, ColumnWriter, column_records, deduplicated_columns
 from lineage.store._names import write_names
@@ -60,55 +55,8 @@ def records_of(batch: Batch) -> Records:
     )
 
 
-def prediction_records(
-    model_uid: str, predictions: Iterable[Prediction], *, at: str, run: Run | None
-) -> Records:
-    """Prediction nodes deriving from the model version, their feature versions and parent predictions,
-    as ``predictions_batch`` makes them, checked the same way, straight to their stored form."""
-    kind, _, _ = parse_uid(model_uid)
-    if kind is not NodeKind.MODEL:
-        raise InvalidInput(f"{model_uid} is not a model: predictions derive from a model version")
-    nodes: dict[str, Row] = {}
-    edges: list[Row] = []
-    run_uid = run.uid if run else None
-    for p in predictions:
-        uid = f"prediction:{p.name}@{p.version}"
-        parse_uid(uid)  # the same checks of name and version as a Node's
-        metadata = p.metadata
-        if type(metadata) is not dict and not isinstance(metadata, Mapping):  # the check for dict is cheap
-            raise InvalidInput(f"{uid}: metadata must be a JSON object")
-        record = {
-            "uid": uid,
-            "kind": "prediction",
-            "name": p.name,
-            "version": p.version,
-            "checksum": None,
-            "created_at": stored_time(p.created_at, f"{uid}: created_at"),
-            "owner": None,
-            "source": None,
-            "description": None,
-            "metadata": canonical_json(dict(metadata)) if metadata else "{}",
-            "input_digest": p.input_digest,
-            "output": None if p.output is None else canonical_json(p.output),
-            "recorded_at": at,
-        }
-        if nodes.setdefault(uid, record) is not record:
-            _check_same(uid, nodes[uid], record, "appears twice in the batch with different")
-            continue
-        for target in dict.fromkeys((model_uid, *p.features, *p.parents)):
-            parse_uid(target)
-            if target == uid:
-                raise InvalidInput(f"edge {uid} -> {target}: a node cannot derive from itself")
-            edges.append({"source": uid, "target": target, "run": run_uid, "recorded_at": at})
-    runs = []
-    if run:
-        inputs = sorted({e["target"] for e in edges})
-        outputs = (*run.outputs, *nodes)
-        runs.append(_with_links(run, (*run.inputs, *inputs), outputs, at))
-    return Records(nodes=list(nodes.values()), edges=edges, runs=runs)
-
-
-def _with_links(run: Run, inputs: Sequence[str], outputs: Sequence[str], at: str) -> Run:
+def with_links(run: Run, inputs: Sequence[str], outputs: Sequence[str], at: str) -> Run:
+    """The run with these input and output links, stamped ``at`` unless it says when it was recorded."""
     record = run.to_record()
     return Run.from_record({**record, "recorded_at": record["recorded_at"] or at}, inputs, outputs)
 

@@ -37,6 +37,7 @@ from lineage.model import (
 from lineage.query import DEFAULT_DEPTH, keep_kinds, recorded_by, validate_depth
 from lineage.store import _columns
 from lineage.store._names import load_facets, load_feeds, load_subjects, write_names
+from lineage.store._predictions import NotAllNew, PredictionColumns
 from lineage.store._rows import CHUNK, ProgressFn, Row, Tx, chunks
 from lineage.store._writer import (
     Transaction,
@@ -45,7 +46,6 @@ from lineage.store._writer import (
     load_nodes,
     load_runs,
     load_versions,
-    prediction_records,
     records_of,
 )
 
@@ -195,8 +195,20 @@ class LineageStore(ABC):
         Each prediction derives from the model version, its feature versions and its parent
         predictions, all of which must be stored already or be among ``predictions``.
         """
-        records = prediction_records(model_uid, predictions, at=now(), run=run)
+        batch = PredictionColumns.of(model_uid, predictions, at=now())
+        if run is None and not batch.derives_within:
+            try:
+                return self._write(lambda tx: self._create_predictions(tx, batch))
+            except NotAllNew:
+                pass  # the general writer tells a prediction recorded alike from a conflicting one
+        records = batch.records(run)
         return self._write(lambda tx: Writer(self, tx).write(records))
+
+    @abstractmethod
+    def _create_predictions(self, tx: Tx, batch: PredictionColumns) -> WriteResult:
+        """Create the predictions of ``batch`` and their edges, all in one or a few statements, once
+        every input is found stored (NotFound otherwise). Raises NotAllNew, to roll the transaction
+        back, when a prediction is stored already or another transaction creates one meanwhile."""
 
     # --- reading nodes ------------------------------------------------------------------------------
 
@@ -450,9 +462,7 @@ class LineageStore(ABC):
         # are then a breadth-first search in memory over the edges recorded by ``cutoff``.
         found = self._reach(read, direction, uid, depth, limit)
         cut_by_limit = limit is not None and len(found) > limit
-        nodes = {root.uid: root} | {
-            n.uid: n for n in found[:limit] if (n.recorded_at or "") <= cutoff
-        }
+        nodes = {root.uid: root} | {n.uid: n for n in found[:limit] if (n.recorded_at or "") <= cutoff}
         parents = [e for e in self._parents_in(read, nodes) if (e.recorded_at or "") <= cutoff]
         edges = [e for e in parents if e.source in nodes and e.target in nodes]
         depths = distances(uid, edges, direction, depth)
@@ -500,8 +510,7 @@ class LineageStore(ABC):
             edge_of = set(deepest)
             return any(e.source in edge_of and e.target not in depths for e in parents)
         return any(
-            read(self._q("children_exist"), {"uids": chunk, "as_of": cutoff})
-            for chunk in chunks(deepest)
+            read(self._q("children_exist"), {"uids": chunk, "as_of": cutoff}) for chunk in chunks(deepest)
         )
 
     def _subgraph(

@@ -3,10 +3,10 @@ counting store.
 
 Everything above the backend (validation, the writer, traversal) runs in the wrapper, on the wrapped
 store's transactions. So every backend primitive goes through ``_call``, and every step of a write a
-backend may take over (locking on Neo4j; bulk copies and Name nodes on LadybugDB) goes to the wrapped
-store too: a wrapper that kept the base class's do-nothing step would write through a server what the
-same write straight to the store would not (once: no Name nodes on the embedded store, so versions
-written through the server were not found by name).
+backend may take over (locking on Neo4j; bulk copies and Name nodes on LadybugDB; the predictions
+statement) goes to the wrapped store too: a wrapper that kept the base class's do-nothing step would
+write through a server what the same write straight to the store would not (once: no Name nodes on the
+embedded store, so versions written through the server were not found by name).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from abc import abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from lineage.model import WriteResult
+from lineage.store._predictions import PredictionColumns
 from lineage.store._rows import Row, Tx
 from lineage.store.base import LineageStore, PlanStep, RawResult
 
@@ -65,6 +67,9 @@ class DelegatingStore(LineageStore):
 
     def _create(self, tx: Tx, query: str, rows: list[Row]) -> None:
         self._target()._create(tx, query, rows)
+
+    def _create_predictions(self, tx: Tx, batch: PredictionColumns) -> WriteResult:
+        return self._target()._create_predictions(tx, batch)
 
     def _on_new_nodes(self, tx: Tx, rows: Sequence[Row]) -> None:
         self._target()._on_new_nodes(tx, rows)

@@ -14,10 +14,12 @@ import pyarrow
 
 from lineage import cypher
 from lineage.errors import InvalidInput, ReadOnlyViolation, StoreUnavailable
+from lineage.model import WriteResult
 from lineage.query import MAX_DEPTH
 from lineage.store._ladybug_reads import prepare_read
+from lineage.store._predictions import KIND, NotAllNew, PredictionColumns, check_inputs_stored
 from lineage.store._rows import Row, Tx, chunks
-from lineage.store._writer import CONTENT
+from lineage.store._writer import CONTENT, load_records
 from lineage.store.base import LineageStore, PlanStep, RawResult
 
 T = TypeVar("T")
@@ -86,15 +88,44 @@ class LadybugStore(LineageStore):
 
     def _on_new_nodes(self, tx: Tx, rows: Sequence[Row]) -> None:
         """Link new versions from their Name nodes, creating the names not seen before."""
-        keys = list(dict.fromkeys(f"{row['kind']}:{row['name']}" for row in rows))
+        self._create_names(tx, list(dict.fromkeys(f"{row['kind']}:{row['name']}" for row in rows)))
+        links = [{"key": f"{row['kind']}:{row['name']}", "uid": row["uid"]} for row in rows]
+        for link_chunk in chunks(links):
+            self._create(tx, "link_versions", link_chunk)
+
+    def _create_names(self, tx: Tx, keys: list[str]) -> None:
+        """Create the Name nodes among ``keys`` ("kind:name") that do not exist yet."""
         existing = {
             found["key"] for chunk in chunks(keys) for found in tx(self._q("names_by_key"), {"keys": chunk})
         }
         for chunk in chunks([key for key in keys if key not in existing]):
             tx(self._q("create_names"), {"keys": chunk})
-        links = [{"key": f"{row['kind']}:{row['name']}", "uid": row["uid"]} for row in rows]
-        for link_chunk in chunks(links):
-            self._create(tx, "link_versions", link_chunk)
+
+    def _create_predictions(self, tx: Tx, batch: PredictionColumns) -> WriteResult:
+        check_inputs_stored(tx, self._q, batch)
+        if load_records(tx, self._q, batch.uids):
+            raise NotAllNew
+        by_name: dict[str, list[int]] = {}
+        for i, name in enumerate(batch.names):
+            by_name.setdefault(name, []).append(i)
+        self._create_names(tx, [f"{KIND}:{name}" for name in by_name])
+        columns: dict[str, Sequence[str | None]] = {
+            "uid": batch.uids,
+            "version": batch.versions,
+            "created_at": batch.created_at,
+            "metadata": batch.metadata,
+            "input_digest": batch.input_digests,
+            "output": batch.outputs,
+        }
+        for name, rows in by_name.items():
+            picked = columns if len(by_name) == 1 else {c: [v[i] for i in rows] for c, v in columns.items()}
+            table = pyarrow.table({c: pyarrow.array(v, pyarrow.string()) for c, v in picked.items()})
+            params = {"key": f"{KIND}:{name}", "name": name, "recorded_at": batch.recorded_at, "rows": table}
+            tx(self._q("load_predictions"), params)
+        edges = batch.edge_rows()
+        for chunk in chunks(edges, self.write_chunk):
+            self._create(tx, "create_edges", chunk)
+        return WriteResult(created_nodes=len(batch.uids), created_edges=len(edges))
 
     def _create(self, tx: Tx, query: str, rows: list[Row]) -> None:
         """Chunks of COPY_MIN_ROWS or more go in by ``COPY FROM`` an Arrow table: LadybugDB's bulk path

@@ -30,6 +30,8 @@ from neo4j.exceptions import (
 
 from lineage import cypher
 from lineage.errors import Conflict, InvalidInput, ReadOnlyViolation, StoreUnavailable
+from lineage.model import WriteResult
+from lineage.store._predictions import NotAllNew, PredictionColumns, check_inputs_stored
 from lineage.store._rows import Row, Tx, chunks
 from lineage.store.base import LineageStore, PlanStep, RawResult
 from lineage.store.timeouts import DeadlineExceeded, Timeouts, Watchdog
@@ -140,6 +142,37 @@ class Neo4jStore(LineageStore):
         meanwhile = tx(self._q(query), {"rows": rows})
         if meanwhile:
             raise _CreatedMeanwhile(f"{meanwhile[0]['uid']} was created by another transaction")
+
+    def _create_predictions(self, tx: Tx, batch: PredictionColumns) -> WriteResult:
+        check_inputs_stored(tx, self._q, batch)
+        rows = [
+            {
+                "uid": uid,
+                "name": name,
+                "version": version,
+                "created_at": created_at,
+                "metadata": metadata,
+                "input_digest": input_digest,
+                "output": output,
+                "derives_from": derives_from,
+            }
+            for uid, name, version, created_at, metadata, input_digest, output, derives_from in zip(
+                batch.uids,
+                batch.names,
+                batch.versions,
+                batch.created_at,
+                batch.metadata,
+                batch.input_digests,
+                batch.outputs,
+                batch.derives_from,
+                strict=True,
+            )
+        ]
+        for chunk in chunks(rows):
+            params = {"targets": batch.targets, "rows": chunk, "recorded_at": batch.recorded_at}
+            if tx(self._q("create_predictions"), params):
+                raise NotAllNew
+        return WriteResult(created_nodes=len(rows), created_edges=sum(map(len, batch.derives_from)))
 
     def _hold(
         self,
