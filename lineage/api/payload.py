@@ -9,9 +9,13 @@ of it reaches a resolver or a store, and a refusal names the JSON path at fault.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+from itertools import accumulate
 from typing import Any
+
+import orjson
 
 from lineage.errors import InvalidInput
 
@@ -32,6 +36,11 @@ class PayloadError(InvalidInput):
 def load_json(body: bytes | str, *, max_depth: int) -> Any:
     """The decoded body, or PayloadError: not UTF-8, not JSON, nested deeper than ``max_depth``
     (objects and arrays), or holding text a store cannot keep."""
+    if isinstance(body, bytes) and _plainly_fine(body, max_depth):
+        # orjson refuses what it would read differently (lone surrogates, NaN, numbers out of range);
+        # the json module then reads it again, for its message.
+        with contextlib.suppress(orjson.JSONDecodeError):
+            return orjson.loads(body)
     try:
         value = json.loads(body, parse_constant=_refuse_constant)
     except UnicodeDecodeError as exc:
@@ -42,6 +51,30 @@ def load_json(body: bytes | str, *, max_depth: int) -> Any:
         raise PayloadError(None, f"the body is nested deeper than {max_depth} levels") from None
     check_json(value, max_depth=max_depth)
     return value
+
+
+def _plainly_fine(body: bytes, max_depth: int) -> bool:
+    """Whether the text shows that ``check_json`` would find nothing, so the body may be read by orjson,
+    several times faster, and not walked: no NUL escape, no integer orjson would read as a float, and
+    no nesting deeper than ``max_depth``, counted on the brackets outside strings. (orjson refuses raw
+    control characters and lone surrogates itself.) Only a yes is certain; a no takes the full walk."""
+    if b"\\u0000" in body:
+        return False
+    # Without an escaped quote, every other piece between quotes is a string: a split is ~4x faster
+    # than the pattern that reads escapes.
+    outside = _JSON_STRING.sub(b"", body) if b'\\"' in body else b"".join(body.split(b'"')[::2])
+    if _LONG_INTEGER.search(outside):
+        return False
+    depth = accumulate(map(_NESTING.__getitem__, outside.translate(None, _NOT_BRACKET)))
+    return max(depth, default=0) <= max_depth
+
+
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_LONG_INTEGER = re.compile(rb"\d{19}")  # past 2**63, where orjson reads a float, not the integer
+_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+_NESTING = [0] * 256
+_NESTING[ord("[")] = _NESTING[ord("{")] = 1
+_NESTING[ord("]")] = _NESTING[ord("}")] = -1
 
 
 def check_json(value: Any, *, max_depth: int) -> None:

@@ -52,13 +52,13 @@ class ServerTarget:
             self._send(model_uid, rows[start : start + self.max_batch])
 
     def _send(self, model_uid: str, rows: list[dict[str, Any]]) -> None:
-        body = {"modelUid": model_uid, "predictions": rows}
-        if len(rows) > 1 and len(json.dumps(body)) > MAX_BODY_BYTES:
+        text = json.dumps({"modelUid": model_uid, "predictions": rows})
+        if len(rows) > 1 and len(text) > MAX_BODY_BYTES:
             half = len(rows) // 2
             self._send(model_uid, rows[:half])
             self._send(model_uid, rows[half:])
             return
-        self.server.post_json("/api/v1/predictions", body)
+        self.server.post_text("/api/v1/predictions", text, "application/json")
 
     def close(self) -> None:
         self.server.close()
