@@ -142,7 +142,7 @@ class UnreachableStore(LineageStore):
     def _read(self, *args: object) -> list[dict[str, object]]:
         raise StoreUnavailable("cannot reach bolt://db:7687")
 
-    _write = _raw_read = _profile = _read  # type: ignore[assignment]
+    _write = _raw_read = _profile = _create_predictions = _read  # type: ignore[assignment]
 
     def close(self) -> None:
         pass
