@@ -261,3 +261,33 @@ def test_a_facet_sent_again_later_replaces_the_earlier_value_whatever_the_order(
         run = store.get_run(run_id)
         assert run is not None and (dict(run.parameters), run.code_version) == ({"lr": 0.2}, "git:bbb")
         assert run.facet_times["parameters.lr"] == "2026-05-01T10:00:00.000000Z"
+
+
+def test_an_event_reads_its_run_before_writing_and_once_after(
+    store: LineageStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run an event's transaction holds is not read again by the writer: a query count, not a
+    timing (every statement costs LadybugDB 0.2-1.5 ms however small)."""
+    run_id = new_id()
+    record(store, run_event(run_id, "START", inputs=[dataset("in")]))
+    run_reads = []
+    backend_write = store._write
+
+    def counting_write(work: Any) -> Any:
+        def counted(tx: Any) -> Any:
+            def query(text: str, params: Any) -> Any:
+                if text == store._q("run_by_uid"):
+                    run_reads.append(params["uid"])
+                return tx(text, params)
+
+            return work(query)
+
+        return backend_write(counted)
+
+    monkeypatch.setattr(store, "_write", counting_write)
+    recorded = record(
+        store, run_event(run_id, "COMPLETE", at="2026-05-01T09:00:00Z", outputs=[dataset("out")])
+    )
+    assert run_reads == [run_id, run_id]  # held before the write, read back after it
+    assert recorded.run.status == "COMPLETE" and recorded.run.inputs == (f"dataset:{NS}/in@{UNVERSIONED}",)
+    assert recorded.run.outputs == (f"dataset:{NS}/out@{run_id}",)

@@ -162,7 +162,8 @@ class Writer:
     ) -> tuple[list[Run], list[Run], dict[str, list[Row]], list[Row]]:
         """The runs to create and to update, their new input and output links, and the parent links
         that are new (a run's parent, once set, never changes: Run.merged_with)."""
-        stored = load_runs(self.tx, self.q, [r.uid for r in runs])
+        stored = self.held.runs_read(self.q, [r.uid for r in runs])
+        self.held.forget_runs(r.uid for r in runs)  # about to change: read again after the write
         create: list[Run] = []
         update: list[Run] = []
         new_links: dict[str, list[Row]] = {"inputs": [], "outputs": []}
@@ -224,7 +225,8 @@ def load_runs(run: Tx, q: Callable[[str], str], uids: Iterable[str]) -> dict[str
 
 def _load_run(run: Tx, q: Callable[[str], str], uid: str) -> dict[str, Run]:
     """One run, by two queries anchored on its key: a look-up by a single key is several times cheaper
-    than by a list of them, and ingestion reads one run at every event."""
+    than by a list of them, and ingestion reads one run at every event. (One query with an OPTIONAL
+    MATCH for the links took LadybugDB 2-3x as long as these two.)"""
     rows = run(q("run_by_uid"), {"uid": uid})
     if not rows:
         return {}
@@ -266,6 +268,9 @@ class Held:
         self.store = store
         self.tx = tx
         self.uids: set[tuple[str, str]] = set()
+        # Runs as read while held: nothing else can change them until the transaction ends, so the
+        # writer need not read again a run the caller has just read (None: read as not stored).
+        self._runs: dict[str, Run | None] = {}
 
     def lock(self, *, runs: Iterable[str] = (), nodes: Iterable[str] = ()) -> None:
         new_runs = [u for u in runs if ("run", u) not in self.uids]
@@ -274,6 +279,18 @@ class Held:
             self.store._hold(self.tx, runs=new_runs, nodes=new_nodes)
             self.uids.update(("run", u) for u in new_runs)
             self.uids.update(("node", u) for u in new_nodes)
+
+    def runs_read(self, q: Callable[[str], str], uids: Iterable[str]) -> dict[str, Run]:
+        """The stored runs among ``uids`` (held, or read now), by uid."""
+        wanted = list(uids)
+        missing = [u for u in wanted if u not in self._runs]
+        found = load_runs(self.tx, q, missing)
+        self._runs.update((u, found.get(u)) for u in missing)
+        return {u: run for u in wanted if (run := self._runs[u]) is not None}
+
+    def forget_runs(self, uids: Iterable[str]) -> None:
+        for uid in uids:
+            self._runs.pop(uid, None)
 
 
 class Transaction:
@@ -293,7 +310,7 @@ class Transaction:
         """The run as stored, held (see LineageStore._hold) until the transaction ends: a concurrent
         report of the same run waits for this one, then reads what it wrote."""
         self.held.lock(runs=[uid])
-        return load_runs(self.tx, self.store._q, [uid]).get(uid)
+        return self.held.runs_read(self.store._q, [uid]).get(uid)
 
     def versions_of(self, names: Iterable[tuple[NodeKind, str]]) -> dict[tuple[NodeKind, str], list[Node]]:
         return load_versions(self.tx, self.store._q, names)
