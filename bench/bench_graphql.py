@@ -55,7 +55,7 @@ def bench(backend: str, store: LineageStore, runs: int) -> None:
         batch, models[nodes] = wide_lineage(features, datasets_per_feature=49, name=f"wide{nodes}")
         store.write(batch)
     counting = CountingStore(store)
-    with TestClient(create_app(store=counting)) as client:
+    with TestClient(create_app(store=counting), base_url="http://127.0.0.1") as client:
         for nodes, model in models.items():
             check(client, model, nodes)
             calls = {
