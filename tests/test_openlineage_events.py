@@ -263,21 +263,23 @@ def test_a_facet_sent_again_later_replaces_the_earlier_value_whatever_the_order(
         assert run.facet_times["parameters.lr"] == "2026-05-01T10:00:00.000000Z"
 
 
-def test_an_event_reads_its_run_before_writing_and_once_after(
+def test_an_event_reads_its_run_and_its_datasets_once_before_writing(
     store: LineageStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The run an event's transaction holds is not read again by the writer: a query count, not a
-    timing (every statement costs LadybugDB 0.2-1.5 ms however small)."""
+    """What an event's transaction has read, the writer does not read again: the run it holds and the
+    versions it looked up. A query count, not a timing (every statement costs LadybugDB 0.2-1.5 ms
+    however small)."""
     run_id = new_id()
     record(store, run_event(run_id, "START", inputs=[dataset("in")]))
-    run_reads = []
+    reads: dict[str, list[Any]] = {"run_by_uid": [], "nodes_by_uid": []}
     backend_write = store._write
 
     def counting_write(work: Any) -> Any:
         def counted(tx: Any) -> Any:
             def query(text: str, params: Any) -> Any:
-                if text == store._q("run_by_uid"):
-                    run_reads.append(params["uid"])
+                for name, seen in reads.items():
+                    if text == store._q(name):
+                        seen.append(params.get("uid") or sorted(params["uids"]))
                 return tx(text, params)
 
             return work(query)
@@ -285,9 +287,11 @@ def test_an_event_reads_its_run_before_writing_and_once_after(
         return backend_write(counted)
 
     monkeypatch.setattr(store, "_write", counting_write)
-    recorded = record(
-        store, run_event(run_id, "COMPLETE", at="2026-05-01T09:00:00Z", outputs=[dataset("out")])
-    )
-    assert run_reads == [run_id, run_id]  # held before the write, read back after it
-    assert recorded.run.status == "COMPLETE" and recorded.run.inputs == (f"dataset:{NS}/in@{UNVERSIONED}",)
-    assert recorded.run.outputs == (f"dataset:{NS}/out@{run_id}",)
+    complete = run_event(run_id, "COMPLETE", at="2026-05-01T09:00:00Z", outputs=[dataset("out")])
+    recorded = record(store, complete)
+    assert reads["run_by_uid"] == [run_id, run_id]  # held before the write, read back after it
+    versions = [f"dataset:{NS}/in@{UNVERSIONED}", f"dataset:{NS}/out@{run_id}"]
+    read = [uid for uids in reads["nodes_by_uid"] for uid in uids]
+    assert sorted(read) == versions  # each once: the writer does not read again what the event read
+    assert recorded.run.status == "COMPLETE" and recorded.run.inputs == (versions[0],)
+    assert recorded.run.outputs == (versions[1],)

@@ -90,7 +90,7 @@ class Writer:
         self.held.lock(runs=[r.uid for r in records.runs])
         batch_uids = {n["uid"] for n in records.nodes}
         referenced = _referenced(records)
-        stored = load_records(self.tx, self.q, batch_uids | referenced)
+        stored = self.held.node_records(self.q, batch_uids | referenced)
         new_nodes = self._new_nodes(records.nodes, stored)
         missing = sorted(referenced - set(stored) - batch_uids)
         if missing:
@@ -102,6 +102,7 @@ class Writer:
         columns = ColumnWriter(self, batch_uids | set(stored)).plan(records.columns)
         self.total = len(new_nodes) + len(new_edges) + len(records.runs)
 
+        self.held.forget_nodes(n["uid"] for n in new_nodes)  # stored from here on
         self._run_chunks("create_nodes", new_nodes)
         self.store._on_new_nodes(self.tx, new_nodes)
         self._run_chunks("create_runs", [r.to_record() for r in runs_to_create])
@@ -262,7 +263,8 @@ def name_key(kind: NodeKind, name: str) -> dict[str, str]:
 
 class Held:
     """What one write transaction has locked (see LineageStore._hold): a lock is held until the
-    transaction ends, so each run or node is locked once, however often it is read."""
+    transaction ends, so each run or node is locked once, however often it is read. And what it has
+    read that cannot change before it ends, so that it is read once."""
 
     def __init__(self, store: LineageStore, tx: Tx) -> None:
         self.store = store
@@ -271,6 +273,11 @@ class Held:
         # Runs as read while held: nothing else can change them until the transaction ends, so the
         # writer need not read again a run the caller has just read (None: read as not stored).
         self._runs: dict[str, Run | None] = {}
+        # Node records as read (None: not stored). A version never changes once stored. One that was
+        # absent may be created by another writer meanwhile only on Neo4j, where creating it here
+        # meets that writer at the uniqueness constraint and the transaction is decided again
+        # (Neo4jStore._creating), with a new Held.
+        self._nodes: dict[str, Row | None] = {}
 
     def lock(self, *, runs: Iterable[str] = (), nodes: Iterable[str] = ()) -> None:
         new_runs = [u for u in runs if ("run", u) not in self.uids]
@@ -292,6 +299,18 @@ class Held:
         for uid in uids:
             self._runs.pop(uid, None)
 
+    def node_records(self, q: Callable[[str], str], uids: Iterable[str]) -> dict[str, Row]:
+        """The stored node records among ``uids`` (read before in this transaction, or now), by uid."""
+        wanted = list(dict.fromkeys(uids))
+        missing = [u for u in wanted if u not in self._nodes]
+        found = load_records(self.tx, q, missing)
+        self._nodes.update((u, found.get(u)) for u in missing)
+        return {u: record for u in wanted if (record := self._nodes[u]) is not None}
+
+    def forget_nodes(self, uids: Iterable[str]) -> None:
+        for uid in uids:
+            self._nodes.pop(uid, None)
+
 
 class Transaction:
     """Reads and writes inside one write transaction (``LineageStore.transaction``): what a caller
@@ -304,7 +323,9 @@ class Transaction:
         self.held = Held(store, tx)
 
     def get_nodes(self, uids: Iterable[str]) -> dict[str, Node]:
-        return load_nodes(self.tx, self.store._q, uids)
+        return {
+            uid: Node.stored(record) for uid, record in self.held.node_records(self.store._q, uids).items()
+        }
 
     def get_run(self, uid: str) -> Run | None:
         """The run as stored, held (see LineageStore._hold) until the transaction ends: a concurrent
