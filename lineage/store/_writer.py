@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from lineage.errors import Conflict, InvalidInput, NotFound
 from lineage.facets import NameRecords
@@ -28,6 +28,8 @@ from lineage.store._rows import ProgressFn, Row, Tx, chunks
 
 if TYPE_CHECKING:
     from lineage.store.base import LineageStore
+
+V = TypeVar("V")
 
 CONTENT = ("kind", "name", "version", "checksum", "created_at", "owner", "source", "description",
            "metadata", "input_digest", "output")  # fmt: skip
@@ -90,7 +92,7 @@ class Writer:
         self.held.lock(runs=[r.uid for r in records.runs])
         batch_uids = {n["uid"] for n in records.nodes}
         referenced = _referenced(records)
-        stored = self.held.node_records(self.q, batch_uids | referenced)
+        stored = self.held.nodes.read(batch_uids | referenced)
         new_nodes = self._new_nodes(records.nodes, stored)
         missing = sorted(referenced - set(stored) - batch_uids)
         if missing:
@@ -102,7 +104,7 @@ class Writer:
         columns = ColumnWriter(self, batch_uids | set(stored)).plan(records.columns)
         self.total = len(new_nodes) + len(new_edges) + len(records.runs)
 
-        self.held.forget_nodes(n["uid"] for n in new_nodes)  # stored from here on
+        self.held.nodes.forget(n["uid"] for n in new_nodes)  # stored from here on
         self._run_chunks("create_nodes", new_nodes)
         self.store._on_new_nodes(self.tx, new_nodes)
         self._run_chunks("create_runs", [r.to_record() for r in runs_to_create])
@@ -163,8 +165,8 @@ class Writer:
     ) -> tuple[list[Run], list[Run], dict[str, list[Row]], list[Row]]:
         """The runs to create and to update, their new input and output links, and the parent links
         that are new (a run's parent, once set, never changes: Run.merged_with)."""
-        stored = self.held.runs_read(self.q, [r.uid for r in runs])
-        self.held.forget_runs(r.uid for r in runs)  # about to change: read again after the write
+        stored = self.held.runs.read(r.uid for r in runs)
+        self.held.runs.forget(r.uid for r in runs)  # about to change: read again after the write
         create: list[Run] = []
         update: list[Run] = []
         new_links: dict[str, list[Row]] = {"inputs": [], "outputs": []}
@@ -261,6 +263,27 @@ def name_key(kind: NodeKind, name: str) -> dict[str, str]:
     return {"kind": kind.value, "name": name, "key": f"{kind.value}:{name}"}
 
 
+class ReadOnce(Generic[V]):
+    """What one transaction has read by key, so that it is read once: ``read`` loads only the keys not
+    read yet (remembering those found absent too), ``forget`` drops keys about to be written."""
+
+    def __init__(self, load: Callable[[list[str]], Mapping[str, V]]) -> None:
+        self._load = load
+        self._read: dict[str, V | None] = {}
+
+    def read(self, keys: Iterable[str]) -> dict[str, V]:
+        """The stored values among ``keys``, by key."""
+        wanted = list(dict.fromkeys(keys))
+        missing = [k for k in wanted if k not in self._read]
+        found = self._load(missing) if missing else {}
+        self._read.update((k, found.get(k)) for k in missing)
+        return {k: value for k in wanted if (value := self._read[k]) is not None}
+
+    def forget(self, keys: Iterable[str]) -> None:
+        for key in keys:
+            self._read.pop(key, None)
+
+
 class Held:
     """What one write transaction has locked (see LineageStore._hold): a lock is held until the
     transaction ends, so each run or node is locked once, however often it is read. And what it has
@@ -271,13 +294,13 @@ class Held:
         self.tx = tx
         self.uids: set[tuple[str, str]] = set()
         # Runs as read while held: nothing else can change them until the transaction ends, so the
-        # writer need not read again a run the caller has just read (None: read as not stored).
-        self._runs: dict[str, Run | None] = {}
-        # Node records as read (None: not stored). A version never changes once stored. One that was
-        # absent may be created by another writer meanwhile only on Neo4j, where creating it here
-        # meets that writer at the uniqueness constraint and the transaction is decided again
-        # (Neo4jStore._creating), with a new Held.
-        self._nodes: dict[str, Row | None] = {}
+        # writer need not read again a run the caller has just read.
+        self.runs: ReadOnce[Run] = ReadOnce(lambda uids: load_runs(tx, store._q, uids))
+        # Node records as read. A version never changes once stored. One that was absent may be created
+        # by another writer meanwhile only on Neo4j, where creating it here meets that writer at the
+        # uniqueness constraint and the transaction is decided again (Neo4jStore._creating), with a
+        # new Held.
+        self.nodes: ReadOnce[Row] = ReadOnce(lambda uids: load_records(tx, store._q, uids))
 
     def lock(self, *, runs: Iterable[str] = (), nodes: Iterable[str] = ()) -> None:
         new_runs = [u for u in runs if ("run", u) not in self.uids]
@@ -286,30 +309,6 @@ class Held:
             self.store._hold(self.tx, runs=new_runs, nodes=new_nodes)
             self.uids.update(("run", u) for u in new_runs)
             self.uids.update(("node", u) for u in new_nodes)
-
-    def runs_read(self, q: Callable[[str], str], uids: Iterable[str]) -> dict[str, Run]:
-        """The stored runs among ``uids`` (held, or read now), by uid."""
-        wanted = list(uids)
-        missing = [u for u in wanted if u not in self._runs]
-        found = load_runs(self.tx, q, missing)
-        self._runs.update((u, found.get(u)) for u in missing)
-        return {u: run for u in wanted if (run := self._runs[u]) is not None}
-
-    def forget_runs(self, uids: Iterable[str]) -> None:
-        for uid in uids:
-            self._runs.pop(uid, None)
-
-    def node_records(self, q: Callable[[str], str], uids: Iterable[str]) -> dict[str, Row]:
-        """The stored node records among ``uids`` (read before in this transaction, or now), by uid."""
-        wanted = list(dict.fromkeys(uids))
-        missing = [u for u in wanted if u not in self._nodes]
-        found = load_records(self.tx, q, missing)
-        self._nodes.update((u, found.get(u)) for u in missing)
-        return {u: record for u in wanted if (record := self._nodes[u]) is not None}
-
-    def forget_nodes(self, uids: Iterable[str]) -> None:
-        for uid in uids:
-            self._nodes.pop(uid, None)
 
 
 class Transaction:
@@ -323,15 +322,13 @@ class Transaction:
         self.held = Held(store, tx)
 
     def get_nodes(self, uids: Iterable[str]) -> dict[str, Node]:
-        return {
-            uid: Node.stored(record) for uid, record in self.held.node_records(self.store._q, uids).items()
-        }
+        return {uid: Node.stored(record) for uid, record in self.held.nodes.read(uids).items()}
 
     def get_run(self, uid: str) -> Run | None:
         """The run as stored, held (see LineageStore._hold) until the transaction ends: a concurrent
         report of the same run waits for this one, then reads what it wrote."""
         self.held.lock(runs=[uid])
-        return self.held.runs_read(self.store._q, [uid]).get(uid)
+        return self.held.runs.read([uid]).get(uid)
 
     def versions_of(self, names: Iterable[tuple[NodeKind, str]]) -> dict[tuple[NodeKind, str], list[Node]]:
         return load_versions(self.tx, self.store._q, names)

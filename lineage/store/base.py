@@ -37,7 +37,7 @@ from lineage.model import (
 from lineage.query import DEFAULT_DEPTH, keep_kinds, recorded_by, validate_depth
 from lineage.store import _columns
 from lineage.store._names import load_facets, load_feeds, load_subjects, write_names
-from lineage.store._predictions import NotAllNew, PredictionColumns
+from lineage.store._predictions import NotAllNew, PredictionColumns, check_inputs_stored
 from lineage.store._rows import CHUNK, ProgressFn, Row, Tx, chunks
 from lineage.store._writer import (
     Transaction,
@@ -196,9 +196,14 @@ class LineageStore(ABC):
         predictions, all of which must be stored already or be among ``predictions``.
         """
         batch = PredictionColumns.of(model_uid, predictions, at=now())
+
+        def create(tx: Tx) -> WriteResult:
+            check_inputs_stored(tx, self._q, batch)
+            return self._create_predictions(tx, batch)
+
         if run is None and not batch.derives_within:
             try:
-                return self._write(lambda tx: self._create_predictions(tx, batch))
+                return self._write(create)
             except NotAllNew:
                 pass  # the general writer tells a prediction recorded alike from a conflicting one
         records = batch.records(run)
@@ -206,9 +211,10 @@ class LineageStore(ABC):
 
     @abstractmethod
     def _create_predictions(self, tx: Tx, batch: PredictionColumns) -> WriteResult:
-        """Create the predictions of ``batch`` and their edges, all in one or a few statements, once
-        every input is found stored (NotFound otherwise). Raises NotAllNew, to roll the transaction
-        back, when a prediction is stored already or another transaction creates one meanwhile."""
+        """Create the predictions of ``batch`` and their edges, all in one or a few statements; every
+        input is stored (checked before, in the same transaction). Raises NotAllNew, to roll the
+        transaction back, when a prediction is stored already or another transaction creates one
+        meanwhile."""
 
     # --- reading nodes ------------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from lineage.errors import InvalidInput, ReadOnlyViolation, StoreUnavailable
 from lineage.model import WriteResult
 from lineage.query import MAX_DEPTH
 from lineage.store._ladybug_reads import prepare_read
-from lineage.store._predictions import KIND, NotAllNew, PredictionColumns, check_inputs_stored
+from lineage.store._predictions import KIND, NotAllNew, PredictionColumns
 from lineage.store._rows import Row, Tx, chunks
 from lineage.store._writer import CONTENT, load_records
 from lineage.store.base import LineageStore, PlanStep, RawResult
@@ -102,7 +102,6 @@ class LadybugStore(LineageStore):
             tx(self._q("create_names"), {"keys": chunk})
 
     def _create_predictions(self, tx: Tx, batch: PredictionColumns) -> WriteResult:
-        check_inputs_stored(tx, self._q, batch)
         if load_records(tx, self._q, batch.uids):
             raise NotAllNew
         by_name: dict[str, list[int]] = {}

@@ -31,7 +31,7 @@ from neo4j.exceptions import (
 from lineage import cypher
 from lineage.errors import Conflict, InvalidInput, ReadOnlyViolation, StoreUnavailable
 from lineage.model import WriteResult
-from lineage.store._predictions import NotAllNew, PredictionColumns, check_inputs_stored
+from lineage.store._predictions import NotAllNew, PredictionColumns
 from lineage.store._rows import Row, Tx, chunks
 from lineage.store.base import LineageStore, PlanStep, RawResult
 from lineage.store.timeouts import DeadlineExceeded, Timeouts, Watchdog
@@ -144,7 +144,6 @@ class Neo4jStore(LineageStore):
             raise _CreatedMeanwhile(f"{meanwhile[0]['uid']} was created by another transaction")
 
     def _create_predictions(self, tx: Tx, batch: PredictionColumns) -> WriteResult:
-        check_inputs_stored(tx, self._q, batch)
         rows = [
             {
                 "uid": uid,
