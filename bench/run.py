@@ -152,7 +152,7 @@ def graph_for(label: str, workdir: Path) -> tuple[Path, dict[str, Any]]:
 def chunks(path: Path, chunk: int) -> Iterator[tuple[Batch, int]]:
     """The export as batches of at least ``chunk`` nodes with their runs and edges, cut before a run's
     outputs begin (the file is in topological order), each with its record count. Parsing is the
-    project's own (``lineage.jsonl.read_batch``)."""
+    project's own (``lineage.jsonl.read_batch``); the generated graph records no OpenLineage names."""
     lines: list[str] = []
     nodes = 0
     with path.open(encoding="utf-8") as handle:
@@ -160,12 +160,12 @@ def chunks(path: Path, chunk: int) -> Iterator[tuple[Batch, int]]:
         for line in handle:
             is_node = '"type":"node"' in line
             if is_node and nodes >= chunk:
-                yield read_batch([HEADER_LINE, *lines]), len(lines)
+                yield read_batch([HEADER_LINE, *lines])[0], len(lines)
                 lines, nodes = [], 0
             lines.append(line)
             nodes += is_node
     if lines:
-        yield read_batch([HEADER_LINE, *lines]), len(lines)
+        yield read_batch([HEADER_LINE, *lines])[0], len(lines)
 
 
 def ingest(store: LineageStore, path: Path) -> dict[str, float]:
