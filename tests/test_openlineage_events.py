@@ -267,8 +267,8 @@ def test_an_event_reads_its_run_and_its_datasets_once_before_writing(
     store: LineageStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """What an event's transaction has read, the writer does not read again: the run it holds and the
-    versions it looked up. A query count, not a timing (every statement costs LadybugDB 0.2-1.5 ms
-    however small)."""
+    versions it looked up; nor is the run read back for the answer. A query count, not a timing (every
+    statement costs LadybugDB 0.2-1.5 ms however small)."""
     run_id = new_id()
     record(store, run_event(run_id, "START", inputs=[dataset("in")]))
     reads: dict[str, list[Any]] = {"run_by_uid": [], "nodes_by_uid": []}
@@ -289,9 +289,39 @@ def test_an_event_reads_its_run_and_its_datasets_once_before_writing(
     monkeypatch.setattr(store, "_write", counting_write)
     complete = run_event(run_id, "COMPLETE", at="2026-05-01T09:00:00Z", outputs=[dataset("out")])
     recorded = record(store, complete)
-    assert reads["run_by_uid"] == [run_id, run_id]  # held before the write, read back after it
+    assert reads["run_by_uid"] == [run_id]  # held before the write; the answer is what was written
     versions = [f"dataset:{NS}/in@{UNVERSIONED}", f"dataset:{NS}/out@{run_id}"]
     read = [uid for uids in reads["nodes_by_uid"] for uid in uids]
     assert sorted(read) == versions  # each once: the writer does not read again what the event read
     assert recorded.run.status == "COMPLETE" and recorded.run.inputs == (versions[0],)
     assert recorded.run.outputs == (versions[1],)
+
+
+def test_an_events_answer_is_the_run_as_stored(store: LineageStore) -> None:
+    """The run an event answers with is what the store then holds (it is the merge the writer wrote,
+    not read back): through a start, a progress report with parameters and code, a parent named
+    before it reports, and an end that adds an output."""
+    run_id, dag_run = new_id(), new_id()
+    params = facet(parameters=[{"key": "lr", "value": 0.1}, {"key": "epochs", "value": 3}])
+    code = facet(type="git", url="https://git.example/x", version="abc")
+    parent = facet(run={"runId": dag_run}, job={"namespace": "airflow", "name": "dag"})
+    events = [
+        run_event(run_id, "START", inputs=[dataset("a"), dataset("b", version=facet(datasetVersion="7"))]),
+        run_event(
+            run_id,
+            "RUNNING",
+            at="2026-05-01T08:30:00Z",
+            run_facets={"executionParameters": params},
+            job_facets={"sourceCodeLocation": code},
+        ),
+        run_event(run_id, "RUNNING", at="2026-05-01T08:40:00Z", run_facets={"parent": parent}),
+        run_event(run_id, "COMPLETE", at="2026-05-01T09:00:00Z", outputs=[dataset("out")]),
+        run_event(run_id, "COMPLETE", at="2026-05-01T09:00:00Z", outputs=[dataset("out")]),  # sent again
+    ]
+    for payload in events:
+        answered = record(store, payload).run
+        assert answered == store.get_run(run_id)
+    stored = store.get_run(run_id)
+    assert stored is not None and stored.status == "COMPLETE" and stored.parent == dag_run
+    assert dict(stored.parameters) == {"epochs": 3, "lr": 0.1}
+    assert len(stored.inputs) == 2 and len(stored.outputs) == 1
