@@ -176,7 +176,8 @@ def _params(anchor: int) -> dict[str, dict[str, Any]]:
             "rows": _arrow([prediction_row]),
         },
         "create_runs": {"rows": [{**run_row, "uid": "run-brand-new"}]},
-        "update_runs": {"rows": [run_row]},
+        # Neo4j sets a row's changes; LadybugDB each field the statement names (as filled in below)
+        "update_runs": {"rows": [{"uid": runs[0], "changes": {"status": "COMPLETE"}, "status": "COMPLETE"}]},
         "link_inputs": {"rows": [{"run": runs[1], "uid": data, "recorded_at": "2026"}]},
         "link_outputs": {"rows": [{"run": runs[1], "uid": data, "recorded_at": "2026"}]},
         "runs_exist": {"uids": [*runs, "run-never-recorded"]},
@@ -252,6 +253,7 @@ def _busiest_operators(store: LineageStore) -> dict[str, tuple[str, int]]:
         try:
             text = store._q(name).replace("{max_depth}", "10")
             text = text.replace("{nearest_limit}", "ORDER BY depth, uid LIMIT $limit")
+            text = text.replace("{assignments}", "x.status = r.status")
         except FileNotFoundError:
             continue  # a query of the other backend's layout (LadybugDB's Name nodes)
         steps = store._profile(text, params)

@@ -100,15 +100,15 @@ class Writer:
             raise NotFound(f"{_referrer(records, uid)} names unknown node {uid}; record it in the same batch")
         self._check_run_references(records)
         new_edges = self._new_edges(records.edges, stored)
-        runs_to_create, runs_to_update, new_links, new_parents = self._merged_runs(records.runs)
+        runs_to_create, run_changes, new_links, new_parents = self._merged_runs(records.runs)
         columns = ColumnWriter(self, batch_uids | set(stored)).plan(records.columns)
-        self.total = len(new_nodes) + len(new_edges) + len(records.runs)
+        self.total = len(new_nodes) + len(new_edges) + len(runs_to_create) + len(run_changes)
 
         self.held.nodes.forget(n["uid"] for n in new_nodes)  # stored from here on
         self._run_chunks("create_nodes", new_nodes)
         self.store._on_new_nodes(self.tx, new_nodes)
         self._run_chunks("create_runs", [r.to_record() for r in runs_to_create])
-        self._run_chunks("update_runs", [r.to_record() for r in runs_to_update])
+        self._run_chunks("update_runs", run_changes)
         for side, rows in new_links.items():
             self._run_chunks(f"link_{side}", rows, count=False)
         self._run_chunks("create_edges", new_edges)
@@ -162,19 +162,22 @@ class Writer:
 
     def _merged_runs(
         self, runs: Sequence[Run]
-    ) -> tuple[list[Run], list[Run], dict[str, list[Row]], list[Row]]:
-        """The runs to create and to update, their new input and output links, and the parent links
-        that are new (a run's parent, once set, never changes: Run.merged_with)."""
+    ) -> tuple[list[Run], list[Row], dict[str, list[Row]], list[Row]]:
+        """The runs to create, the changes to stored runs, their new input and output links, and the
+        parent links that are new (a run's parent, once set, never changes: Run.merged_with)."""
         stored = self.held.runs.read(r.uid for r in runs)
         create: list[Run] = []
-        update: list[Run] = []
+        changes: list[Row] = []
         new_links: dict[str, list[Row]] = {"inputs": [], "outputs": []}
         parents: list[Row] = []
         for run in runs:
             old = stored.get(run.uid)
             merged = old.merged_with(run) if old else run
             _check_parent(merged)
-            (update if old else create).append(merged)
+            if old is None:
+                create.append(merged)
+            elif changed := _changed_fields(old, merged):
+                changes.append({"uid": run.uid, "changes": changed})
             # What this write stores is what a read after it would find: the caller reads the run back
             # for its answer (record_event), and a statement saved is a tenth of an event.
             self.held.runs.remember(run.uid, merged)
@@ -187,7 +190,7 @@ class Writer:
                     for uid in getattr(merged, side)
                     if uid not in before
                 ]
-        return create, update, new_links, parents
+        return create, changes, new_links, parents
 
     def _run_chunks(self, query: str, rows: list[Row], *, count: bool = True) -> None:
         for chunk in chunks(rows, self.store.write_chunk):
@@ -196,6 +199,14 @@ class Writer:
                 self.done += len(chunk)
                 if self.progress:
                     self.progress(self.done, self.total)
+
+
+def _changed_fields(stored: Run, merged: Run) -> Row:
+    """The stored fields the merge changes, with their new values: only these are written, since an
+    engine may rewrite every property an update names (LadybugDB: 1.3 ms for all of a run's fields,
+    0.27 ms for the three an end report changes). Links are not fields; uid and recorded_at never change."""
+    before, after = stored.to_record(), merged.to_record()
+    return {key: value for key, value in after.items() if value != before[key]}
 
 
 def _check_parent(run: Run) -> None:

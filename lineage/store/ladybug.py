@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -131,7 +132,9 @@ class LadybugStore(LineageStore):
         is ~5x faster than an UNWIND at 1,000 rows but slower below ~100 (measured), so small chunks (one
         OpenLineage event) keep the UNWIND query. Nodes and their VERSION links, which COPY cannot roll
         back safely, go in by ``LOAD FROM`` the Arrow table instead (2-3x faster than UNWIND)."""
-        if len(rows) >= COPY_MIN_ROWS and query in _COPIES:
+        if query == "update_runs":
+            self._update_runs(tx, rows)
+        elif len(rows) >= COPY_MIN_ROWS and query in _COPIES:
             table, columns = _COPIES[query]
             tx(f"COPY {table} FROM $rows", {"rows": _arrow(rows, columns)})
         elif len(rows) >= COPY_MIN_ROWS and query in _LOADS:
@@ -139,6 +142,16 @@ class LadybugStore(LineageStore):
             tx(self._q(load), {"rows": _arrow(rows, columns)})
         else:
             super()._create(tx, query, rows)
+
+    def _update_runs(self, tx: Tx, rows: list[Row]) -> None:
+        """Rows of a run's uid and the fields it changes: one statement for each set of fields changed,
+        naming only those, since LadybugDB rewrites every property a SET names, changed or not."""
+        by_fields: dict[tuple[str, ...], list[Row]] = defaultdict(list)
+        for row in rows:
+            by_fields[tuple(sorted(row["changes"]))].append({"uid": row["uid"], **row["changes"]})
+        for fields, group in by_fields.items():
+            assignments = ", ".join(_RUN_ASSIGNMENTS[field] for field in fields)
+            tx(self._q("update_runs").replace("{assignments}", assignments), {"rows": group})
 
     def _connection(self) -> ladybug.Connection:
         conn = getattr(self._local, "conn", None)
@@ -296,6 +309,13 @@ _COPIES: dict[str, tuple[str, dict[str, str]]] = {
     "link_inputs": ("USED", {"from": "run", "to": "uid", "recorded_at": "recorded_at"}),
     "link_outputs": ("PRODUCED", {"from": "run", "to": "uid", "recorded_at": "recorded_at"}),
 }
+
+# How update_runs sets each field a merge may change (the boolean cast: see update_runs.ladybug.cypher).
+_RUN_ASSIGNMENTS = {
+    field: f"x.{field} = CAST(r.{field} AS BOOLEAN)" if field == "code_dirty" else f"x.{field} = r.{field}"
+    for field in ("name", "code_version", "code_dirty", "parameters", "environment", "started_at",
+                  "ended_at", "status", "user", "parent", "facet_times")
+}  # fmt: skip
 
 # The create queries that have a LOAD FROM form for large chunks, where COPY is unsafe (above): the
 # query that reads an Arrow table, and its columns.

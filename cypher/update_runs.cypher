@@ -1,8 +1,0 @@
-// The merged run (see Run.merged_with) replaces the stored fields; uid and recorded_at never change.
-UNWIND $rows AS r
-MATCH (x:Run {uid: r.uid})
-USING INDEX SEEK x:Run(uid)
-SET x.name = r.name, x.code_version = r.code_version, x.code_dirty = r.code_dirty,
-    x.parameters = r.parameters, x.environment = r.environment, x.started_at = r.started_at,
-    x.ended_at = r.ended_at, x.status = r.status, x.user = r.user, x.parent = r.parent,
-    x.facet_times = r.facet_times
