@@ -154,6 +154,7 @@ def _params(anchor: int) -> dict[str, dict[str, Any]]:
         "downstream_reach": {"uid": data, "limit": 1000},
         "produced_by": {"uids": [model, offer, data]},
         "versions": {"names": [name_key(NodeKind.MODEL, f"score{anchor}"), name_key(NodeKind.FEATURE, "x")]},
+        "name_versions": name_key(NodeKind.MODEL, f"score{anchor}"),
         "names_by_key": {"keys": [f"model:score{anchor}", "dataset:brand-new"]},
         "create_names": {"keys": ["dataset:brand-new"]},
         "link_versions": {"rows": [{"key": f"model:score{anchor}", "uid": data}]},

@@ -258,16 +258,26 @@ def stored_runs(run: Tx, q: Callable[[str], str], uids: Iterable[str]) -> set[st
 
 
 def load_versions(
-    run: Tx, q: Callable[[str], str], names: Iterable[tuple[NodeKind, str]]
+    run: Tx, q: Callable[[str], str], names: Iterable[tuple[NodeKind, str]], *, one_by_one: int = 1
 ) -> dict[tuple[NodeKind, str], list[Node]]:
-    """Every version of each name, oldest recorded first, through reads or a write transaction alike."""
+    """Every version of each name, oldest recorded first, through reads or a write transaction alike.
+    Up to ``one_by_one`` names are looked up a name per statement, more by lists of names (see
+    LineageStore.versions_one_by_one)."""
     keys = [name_key(NodeKind(k), n) for k, n in dict.fromkeys(names)]
+    if len(keys) <= one_by_one:
+        rows = [row for key in keys for row in run(q("name_versions"), key)]
+    else:
+        rows = [row for chunk in chunks(keys) for row in run(q("versions"), {"names": chunk})]
     found: dict[tuple[NodeKind, str], list[Node]] = defaultdict(list)
-    for chunk in chunks(keys):
-        for row in run(q("versions"), {"names": chunk}):
-            node = Node.stored(row)
-            found[(node.kind, node.name)].append(node)
+    for row in sorted(rows, key=_recorded_order):
+        node = Node.stored(row)
+        found[(node.kind, node.name)].append(node)
     return dict(found)
+
+
+def _recorded_order(row: Row) -> tuple[bool, str, str]:
+    """Oldest recorded first, then by version; unstamped last, as Cypher's ORDER BY puts nulls."""
+    return (row["recorded_at"] is None, row["recorded_at"] or "", row["version"])
 
 
 def name_key(kind: NodeKind, name: str) -> dict[str, str]:
@@ -349,7 +359,7 @@ class Transaction:
         return self.held.runs.read([uid]).get(uid)
 
     def versions_of(self, names: Iterable[tuple[NodeKind, str]]) -> dict[tuple[NodeKind, str], list[Node]]:
-        return load_versions(self.tx, self.store._q, names)
+        return load_versions(self.tx, self.store._q, names, one_by_one=self.store.versions_one_by_one)
 
     def stored_runs(self, uids: Iterable[str]) -> set[str]:
         """Which of these runs are stored, without holding or reading them."""

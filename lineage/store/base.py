@@ -78,6 +78,9 @@ class LineageStore(ABC):
     backend: ClassVar[str]
     write_chunk: ClassVar[int] = CHUNK
     """Rows per create statement of a write."""
+    versions_one_by_one: ClassVar[int] = 1
+    """Up to this many names, versions are looked up a name per statement rather than by a list: Neo4j
+    seeks its index either way and pays a round trip per statement."""
     url: str
 
     # --- backend primitives -------------------------------------------------------------------------
@@ -318,7 +321,9 @@ class LineageStore(ABC):
     ) -> dict[tuple[NodeKind, str], list[Node]]:
         """Versions of many names in one query, each list oldest first; with ``as_of``, only those
         recorded by then (a name with none is absent)."""
-        return recorded_by(load_versions(self._read, self._q, names), as_of)
+        return recorded_by(
+            load_versions(self._read, self._q, names, one_by_one=self.versions_one_by_one), as_of
+        )
 
     def kind_versions(self, kind: NodeKind, *, first: int = 50, after: str | None = None) -> NodePage:
         """The versions of one kind in uid order, a page at a time (``after``: the previous page's

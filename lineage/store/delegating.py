@@ -55,6 +55,10 @@ class DelegatingStore(LineageStore):
     def write_chunk(self) -> int:  # type: ignore[override]
         return self._target().write_chunk
 
+    @property
+    def versions_one_by_one(self) -> int:  # type: ignore[override]
+        return self._target().versions_one_by_one
+
     def _hold(
         self,
         tx: Tx,
