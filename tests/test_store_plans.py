@@ -255,6 +255,7 @@ def _busiest_operators(store: LineageStore) -> dict[str, tuple[str, int]]:
             text = store._q(name).replace("{max_depth}", "10")
             text = text.replace("{nearest_limit}", "ORDER BY depth, uid LIMIT $limit")
             text = text.replace("{assignments}", "x.status = r.status")
+            text = text.replace("{properties}", "{uid: r.uid}")
         except FileNotFoundError:
             continue  # a query of the other backend's layout (LadybugDB's Name nodes)
         steps = store._profile(text, params)

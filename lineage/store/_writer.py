@@ -34,6 +34,9 @@ V = TypeVar("V")
 CONTENT = ("kind", "name", "version", "checksum", "created_at", "owner", "source", "description",
            "metadata", "input_digest", "output")  # fmt: skip
 """The stored fields that make a version what it is (``Node.content``)."""
+RUN_CONTENT = ("name", "code_version", "code_dirty", "parameters", "environment", "started_at", "ended_at",
+               "status", "user", "parent", "facet_times")  # fmt: skip
+"""A run's stored fields besides its uid and recorded_at (``Run.to_record``)."""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from lineage.query import MAX_DEPTH
 from lineage.store._ladybug_reads import prepare_read
 from lineage.store._predictions import KIND, NotAllNew, PredictionColumns
 from lineage.store._rows import Row, Tx, chunks
-from lineage.store._writer import CONTENT, load_records
+from lineage.store._writer import CONTENT, RUN_CONTENT, load_records
 from lineage.store.base import LineageStore, PlanStep, RawResult
 
 T = TypeVar("T")
@@ -135,26 +135,34 @@ class LadybugStore(LineageStore):
         is ~5x faster than an UNWIND at 1,000 rows but slower below ~100 (measured), so small chunks (one
         OpenLineage event) keep the UNWIND query. Nodes and their VERSION links, which COPY cannot roll
         back safely, go in by ``LOAD FROM`` the Arrow table instead (2-3x faster than UNWIND)."""
-        if query == "update_runs":
-            self._update_runs(tx, rows)
-        elif len(rows) >= COPY_MIN_ROWS and query in _COPIES:
+        if len(rows) >= COPY_MIN_ROWS and query in _COPIES:
             table, columns = _COPIES[query]
             tx(f"COPY {table} FROM $rows", {"rows": _arrow(rows, columns)})
         elif len(rows) >= COPY_MIN_ROWS and query in _LOADS:
             load, columns = _LOADS[query]
             tx(self._q(load), {"rows": _arrow(rows, columns)})
+        elif query in _NAMING_GIVEN_FIELDS:
+            self._naming_given_fields(tx, query, rows)
         else:
             super()._create(tx, query, rows)
 
-    def _update_runs(self, tx: Tx, rows: list[Row]) -> None:
-        """Rows of a run's uid and the fields it changes: one statement for each set of fields changed,
-        naming only those, since LadybugDB rewrites every property a SET names, changed or not."""
+    def _naming_given_fields(self, tx: Tx, query: str, rows: list[Row]) -> None:
+        """Run a query whose statement names only the fields its rows give (not null), one statement for
+        each set of fields given: LadybugDB writes every property a statement names, null or not, at
+        about the same cost. Rows of update_runs give a run's uid and the fields it changes."""
+        allowed = _NAMING_GIVEN_FIELDS[query]
         by_fields: dict[tuple[str, ...], list[Row]] = defaultdict(list)
         for row in rows:
-            by_fields[tuple(sorted(row["changes"]))].append({"uid": row["uid"], **row["changes"]})
+            flat = {"uid": row["uid"], **row["changes"]} if query == "update_runs" else row
+            given = {field: value for field, value in flat.items() if value is not None}
+            by_fields[tuple(given)].append(given)
         for fields, group in by_fields.items():
-            assignments = ", ".join(_RUN_ASSIGNMENTS[field] for field in fields)
-            tx(self._q("update_runs").replace("{assignments}", assignments), {"rows": group})
+            if not set(fields) <= allowed:  # field names become Cypher text: only the table's own
+                raise ValueError(f"{query} cannot name {sorted(set(fields) - allowed)}")
+            properties = "{" + ", ".join(f"{field}: r.{field}" for field in fields) + "}"
+            assignments = ", ".join(f"x.{field} = r.{field}" for field in fields if field != "uid")
+            text = self._q(query).replace("{properties}", properties).replace("{assignments}", assignments)
+            tx(text, {"rows": group})
 
     def _connection(self) -> ladybug.Connection:
         conn = getattr(self._local, "conn", None)
@@ -313,17 +321,20 @@ _COPIES: dict[str, tuple[str, dict[str, str]]] = {
     "link_outputs": ("PRODUCED", {"from": "run", "to": "uid", "recorded_at": "recorded_at"}),
 }
 
-# How update_runs sets each field a merge may change (the boolean cast: see update_runs.ladybug.cypher).
-_RUN_ASSIGNMENTS = {
-    field: f"x.{field} = CAST(r.{field} AS BOOLEAN)" if field == "code_dirty" else f"x.{field} = r.{field}"
-    for field in ("name", "code_version", "code_dirty", "parameters", "environment", "started_at",
-                  "ended_at", "status", "user", "parent", "facet_times")
-}  # fmt: skip
+_NODE_FIELDS = ("uid", *CONTENT, "recorded_at")
+_RUN_FIELDS = ("uid", *RUN_CONTENT, "recorded_at")
+# The queries whose statement names only the fields its rows give (_naming_given_fields), and the
+# columns each may name.
+_NAMING_GIVEN_FIELDS = {
+    "create_nodes": frozenset(_NODE_FIELDS),
+    "create_runs": frozenset(_RUN_FIELDS),
+    "update_runs": frozenset(_RUN_FIELDS),
+}
 
 # The create queries that have a LOAD FROM form for large chunks, where COPY is unsafe (above): the
 # query that reads an Arrow table, and its columns.
 _LOADS: dict[str, tuple[str, dict[str, str]]] = {
-    "create_nodes": ("load_nodes", {field: field for field in ("uid", *CONTENT, "recorded_at")}),
+    "create_nodes": ("load_nodes", {field: field for field in _NODE_FIELDS}),
     "link_versions": ("load_versions", {"key": "key", "uid": "uid"}),
 }
 
