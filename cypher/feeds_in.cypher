@@ -1,6 +1,6 @@
 // The feeds into each subject among $keys: what a job reads, what writes a dataset.
-UNWIND $keys AS k
-MATCH (b:Subject {key: k})
+UNWIND $keys AS x
+MATCH (b:Subject {key: x.key})
 USING INDEX SEEK b:Subject(key)
 OPTIONAL MATCH (a:Subject)-[f:FEEDS]->(b)
 WITH a, f, b

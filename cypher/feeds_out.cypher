@@ -1,6 +1,6 @@
 // The feeds out of each subject among $keys: what a dataset feeds, what a job writes.
-UNWIND $keys AS k
-MATCH (a:Subject {key: k})
+UNWIND $keys AS x
+MATCH (a:Subject {key: x.key})
 USING INDEX SEEK a:Subject(key)
 OPTIONAL MATCH (a)-[f:FEEDS]->(b:Subject)
 WITH a, f, b

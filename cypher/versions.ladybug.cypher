@@ -1,7 +1,7 @@
-// Every version of each name in $names, through the Name node keyed by "kind:name": LadybugDB indexes
+// Every version of each name in $keys, through the Name node keyed by "kind:name": LadybugDB indexes
 // only primary keys, so a look-up by kind and name would otherwise scan every node. Unordered:
 // load_versions orders them (an ORDER BY costs LadybugDB 0.25 ms however few the rows).
-UNWIND $names AS x
+UNWIND $keys AS x
 MATCH (k:Name {key: x.key})
 OPTIONAL MATCH (k)-[:VERSION]->(n:Node)
 WITH n

@@ -1,5 +1,5 @@
-// Every version of each name in $names, through the (kind, name) index; load_versions orders them.
-UNWIND $names AS x
+// Every version of each name in $keys, through the (kind, name) index; load_versions orders them.
+UNWIND $keys AS x
 MATCH (n:Node {kind: x.kind, name: x.name})
 USING INDEX SEEK n:Node(kind, name)
 RETURN n.uid AS uid, n.kind AS kind, n.name AS name, n.version AS version, n.checksum AS checksum,

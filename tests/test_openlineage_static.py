@@ -134,3 +134,18 @@ def test_malformed_job_and_dataset_events_name_the_field(payload: Any, field: st
         parse_any(payload)
     assert caught.value.field == field
     assert message in str(caught.value)
+
+
+def test_feeds_of_many_subjects_at_once_are_each_subjects_feeds(store: LineageStore) -> None:
+    """A few subjects' feeds are looked up one at a time and many by lists
+    (LineageStore.lookups_one_by_one): both find the same feeds, out of and into each."""
+    tables = [f"public.t{i:02}" for i in range(store.lookups_one_by_one + 4)]
+    inputs = [ds(WAREHOUSE, table) for table in tables]
+    record(store, job_event("orders.load", inputs=inputs, outputs=[ds(LAKE, "x")]))
+    sources = [f"dataset:{WAREHOUSE}:{t}" for t in tables]
+    together = {(f.origin, f.destination) for f in store.feeds([*sources, "job:never:reported"], out=True)}
+    assert together == {(source, JOB) for source in sources}
+    assert together == {(f.origin, f.destination) for s in sources for f in store.feeds([s], out=True)}
+    into = {(f.origin, f.destination) for f in store.feeds([JOB, f"dataset:{LAKE}:x"], out=False)}
+    assert into == {*together, (JOB, f"dataset:{LAKE}:x")}
+    assert {(f.origin, f.destination) for f in store.feeds(sources[:1], out=False)} == set()

@@ -149,9 +149,9 @@ def test_versions_of_a_name_come_oldest_first(store: LineageStore) -> None:
 
 
 def test_versions_of_many_names_at_once_are_each_names_versions(store: LineageStore) -> None:
-    """A few names are looked up one at a time and many by lists (LineageStore.versions_one_by_one):
+    """A few names are looked up one at a time and many by lists (LineageStore.lookups_one_by_one):
     both give each name's versions oldest first, those written together in version order."""
-    names = [f"n{i:02}" for i in range(store.versions_one_by_one + 4)]
+    names = [f"n{i:02}" for i in range(store.lookups_one_by_one + 4)]
     store.write(Batch(nodes=tuple(dataset(name, v) for name in names for v in ("b", "a"))))
     store.write(Batch(nodes=tuple(dataset(name, "0") for name in names[::2])))
     many = store.versions_of((NodeKind.DATASET, name) for name in [*names, "never-recorded"])

@@ -153,7 +153,7 @@ def _params(anchor: int) -> dict[str, dict[str, Any]]:
         "upstream_reach": {"uid": offer, "limit": 1000},
         "downstream_reach": {"uid": data, "limit": 1000},
         "produced_by": {"uids": [model, offer, data]},
-        "versions": {"names": [name_key(NodeKind.MODEL, f"score{anchor}"), name_key(NodeKind.FEATURE, "x")]},
+        "versions": {"keys": [name_key(NodeKind.MODEL, f"score{anchor}"), name_key(NodeKind.FEATURE, "x")]},
         "name_versions": name_key(NodeKind.MODEL, f"score{anchor}"),
         "names_by_key": {"keys": [f"model:score{anchor}", "dataset:brand-new"]},
         "create_names": {"keys": ["dataset:brand-new"]},
@@ -223,8 +223,10 @@ def _name_params(anchor: int) -> dict[str, dict[str, Any]]:
         "facets_by_uid": {"uids": [facet.uid]},
         "create_facets": {"rows": [facet.to_record()]},
         "facets_of": {"keys": [job, source, "job:ns:never-reported"]},
-        "feeds_out": {"keys": [source, job]},
-        "feeds_in": {"keys": [source, job]},
+        "feeds_out": {"keys": [{"key": source}, {"key": job}]},
+        "feeds_in": {"keys": [{"key": source}, {"key": job}]},
+        "subject_feeds_out": {"key": source},
+        "subject_feeds_in": {"key": source},
         "create_feeds": {
             "rows": [{"origin": job, "destination": source, "how": "declared", "recorded_at": "2026"}]
         },

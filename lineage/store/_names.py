@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from lineage.facets import Facet, Feed, Feeding, NameRecords, Subject
-from lineage.store._rows import Tx, chunks
+from lineage.store._rows import Tx, by_key, chunks
 
 if TYPE_CHECKING:
     from lineage.store.base import LineageStore
@@ -40,7 +40,7 @@ def write_names(tx: Tx, store: LineageStore, records: NameRecords, at: str) -> i
     if new_facets:
         create(tx, "create_facets", new_facets)
     feeds = list(dict.fromkeys(records.feeds))
-    known = set(load_feeds(tx, q, {f.origin for f in feeds}, out=True))
+    known = set(load_feeds(tx, q, {f.origin for f in feeds}, out=True, one_by_one=store.lookups_one_by_one))
     new_feeds = [{**f.to_record(), "recorded_at": f.recorded_at or at} for f in feeds if f not in known]
     if new_feeds:
         create(tx, "create_feeds", new_feeds)
@@ -64,9 +64,11 @@ def load_facets(read: Tx, q: Queries, keys: Iterable[str]) -> dict[str, list[Fac
     return found
 
 
-def load_feeds(read: Tx, q: Queries, keys: Iterable[str], *, out: bool) -> list[Feed]:
-    """The feeds out of (``out``) or into the subjects ``keys``."""
-    query = q("feeds_out" if out else "feeds_in")
+def load_feeds(read: Tx, q: Queries, keys: Iterable[str], *, out: bool, one_by_one: int) -> list[Feed]:
+    """The feeds out of (``out``) or into the subjects ``keys``; up to ``one_by_one`` subjects are looked
+    up a statement each (LineageStore.lookups_one_by_one)."""
+    side = "out" if out else "in"
+    keys = [{"key": key} for key in dict.fromkeys(keys)]
     return [
         Feed(
             origin=row["origin"],
@@ -74,6 +76,5 @@ def load_feeds(read: Tx, q: Queries, keys: Iterable[str], *, out: bool) -> list[
             how=Feeding(row["how"]),
             recorded_at=row["recorded_at"],
         )
-        for chunk in chunks(list(dict.fromkeys(keys)))
-        for row in read(query, {"keys": chunk})
+        for row in by_key(read, q(f"subject_feeds_{side}"), q(f"feeds_{side}"), keys, one_by_one)
     ]

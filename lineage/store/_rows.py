@@ -19,3 +19,12 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[list[T]]:
     """``items`` in lists of at most ``size``: the unit of one UNWIND statement."""
     for start in range(0, len(items), size):
         yield list(items[start : start + size])
+
+
+def by_key(run: Tx, one: str, many: str, keys: Sequence[Row], one_by_one: int) -> list[Row]:
+    """The rows of a look-up by keys, each key a map of parameters: ``one`` per key when there are at most
+    ``one_by_one`` keys, else ``many`` over chunks of them (``UNWIND $keys AS x``). See
+    ``LineageStore.lookups_one_by_one``."""
+    if len(keys) <= one_by_one:
+        return [row for key in keys for row in run(one, key)]
+    return [row for chunk in chunks(keys) for row in run(many, {"keys": chunk})]

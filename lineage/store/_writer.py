@@ -24,7 +24,7 @@ from lineage.model import (
 )
 from lineage.store._columns import ColumnRecords, ColumnWriter, column_records, deduplicated_columns
 from lineage.store._names import write_names
-from lineage.store._rows import ProgressFn, Row, Tx, chunks
+from lineage.store._rows import ProgressFn, Row, Tx, by_key, chunks
 
 if TYPE_CHECKING:
     from lineage.store.base import LineageStore
@@ -264,13 +264,9 @@ def load_versions(
     run: Tx, q: Callable[[str], str], names: Iterable[tuple[NodeKind, str]], *, one_by_one: int = 1
 ) -> dict[tuple[NodeKind, str], list[Node]]:
     """Every version of each name, oldest recorded first, through reads or a write transaction alike.
-    Up to ``one_by_one`` names are looked up a name per statement, more by lists of names (see
-    LineageStore.versions_one_by_one)."""
+    Up to ``one_by_one`` names are looked up a name per statement (LineageStore.lookups_one_by_one)."""
     keys = [name_key(NodeKind(k), n) for k, n in dict.fromkeys(names)]
-    if len(keys) <= one_by_one:
-        rows = [row for key in keys for row in run(q("name_versions"), key)]
-    else:
-        rows = [row for chunk in chunks(keys) for row in run(q("versions"), {"names": chunk})]
+    rows = by_key(run, q("name_versions"), q("versions"), keys, one_by_one)
     found: dict[tuple[NodeKind, str], list[Node]] = defaultdict(list)
     for row in sorted(rows, key=_recorded_order):
         node = Node.stored(row)
@@ -362,7 +358,7 @@ class Transaction:
         return self.held.runs.read([uid]).get(uid)
 
     def versions_of(self, names: Iterable[tuple[NodeKind, str]]) -> dict[tuple[NodeKind, str], list[Node]]:
-        return load_versions(self.tx, self.store._q, names, one_by_one=self.store.versions_one_by_one)
+        return load_versions(self.tx, self.store._q, names, one_by_one=self.store.lookups_one_by_one)
 
     def stored_runs(self, uids: Iterable[str]) -> set[str]:
         """Which of these runs are stored, without holding or reading them."""

@@ -78,9 +78,10 @@ class LineageStore(ABC):
     backend: ClassVar[str]
     write_chunk: ClassVar[int] = CHUNK
     """Rows per create statement of a write."""
-    versions_one_by_one: ClassVar[int] = 1
-    """Up to this many names, versions are looked up a name per statement rather than by a list: Neo4j
-    seeks its index either way and pays a round trip per statement."""
+    lookups_one_by_one: ClassVar[int] = 1
+    """Up to this many keys, a look-up that follows relationships from each (a name's versions, a
+    subject's feeds) runs a statement per key rather than one over the list: Neo4j seeks its index
+    either way and pays a round trip per statement."""
     url: str
 
     # --- backend primitives -------------------------------------------------------------------------
@@ -322,7 +323,7 @@ class LineageStore(ABC):
         """Versions of many names in one query, each list oldest first; with ``as_of``, only those
         recorded by then (a name with none is absent)."""
         return recorded_by(
-            load_versions(self._read, self._q, names, one_by_one=self.versions_one_by_one), as_of
+            load_versions(self._read, self._q, names, one_by_one=self.lookups_one_by_one), as_of
         )
 
     def kind_versions(self, kind: NodeKind, *, first: int = 50, after: str | None = None) -> NodePage:
@@ -404,7 +405,7 @@ class LineageStore(ABC):
 
     def feeds(self, keys: Iterable[str], *, out: bool) -> list[Feed]:
         """The feeds out of (``out``) or into the subjects ``keys``, both declared and observed."""
-        return load_feeds(self._read, self._q, keys, out=out)
+        return load_feeds(self._read, self._q, keys, out=out, one_by_one=self.lookups_one_by_one)
 
     # --- traversal --------------------------------------------------------------------------------
 

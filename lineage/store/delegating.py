@@ -56,8 +56,8 @@ class DelegatingStore(LineageStore):
         return self._target().write_chunk
 
     @property
-    def versions_one_by_one(self) -> int:  # type: ignore[override]
-        return self._target().versions_one_by_one
+    def lookups_one_by_one(self) -> int:  # type: ignore[override]
+        return self._target().lookups_one_by_one
 
     def _hold(
         self,

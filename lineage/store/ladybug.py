@@ -42,9 +42,10 @@ class LadybugStore(LineageStore):
 
     backend = "ladybug"
     write_chunk = 50_000  # a COPY takes them all at once (see _create)
-    # A list of names is joined by hash at ~2 ms on a 100k-node graph, growing with it; a name by key is
-    # ~0.2 ms (name_versions.ladybug.cypher), so up to 8 names, one at a time is cheaper (measured).
-    versions_one_by_one = 8
+    # A list of keys is joined by hash at 1.5-2 ms on a 100k-node graph, growing with it; a key alone is
+    # a primary-key seek, 0.15-0.2 ms (name_versions.ladybug.cypher), so up to 8 keys, one at a time is
+    # cheaper (measured).
+    lookups_one_by_one = 8
 
     def __init__(self, *, path: Path, query_timeout: float | None = None) -> None:
         self.directory = path
