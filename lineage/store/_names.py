@@ -68,7 +68,7 @@ def load_feeds(read: Tx, q: Queries, keys: Iterable[str], *, out: bool, one_by_o
     """The feeds out of (``out``) or into the subjects ``keys``; up to ``one_by_one`` subjects are looked
     up a statement each (LineageStore.lookups_one_by_one)."""
     side = "out" if out else "in"
-    keys = [{"key": key} for key in dict.fromkeys(keys)]
+    params = [{"key": key} for key in dict.fromkeys(keys)]
     return [
         Feed(
             origin=row["origin"],
@@ -76,5 +76,5 @@ def load_feeds(read: Tx, q: Queries, keys: Iterable[str], *, out: bool, one_by_o
             how=Feeding(row["how"]),
             recorded_at=row["recorded_at"],
         )
-        for row in by_key(read, q(f"subject_feeds_{side}"), q(f"feeds_{side}"), keys, one_by_one)
+        for row in by_key(read, q(f"subject_feeds_{side}"), q(f"feeds_{side}"), params, one_by_one)
     ]
