@@ -320,8 +320,9 @@ class LineageStore(ABC):
     def versions_of(
         self, names: Iterable[tuple[NodeKind, str]], *, as_of: str | None = None
     ) -> dict[tuple[NodeKind, str], list[Node]]:
-        """Versions of many names in one query, each list oldest first; with ``as_of``, only those
-        recorded by then (a name with none is absent)."""
+        """Versions of many names, each list oldest first (a query per name for a few, else one for
+        them all: ``lookups_one_by_one``); with ``as_of``, only those recorded by then (a name with
+        none is absent)."""
         return recorded_by(
             load_versions(self._read, self._q, names, one_by_one=self.lookups_one_by_one), as_of
         )
@@ -549,7 +550,9 @@ class LineageStore(ABC):
         for a, b, flip in ((source, target, False), (target, source, True)):
             rows = self._read(self._q("path"), {"source": a, "target": b})
             if rows:
-                nodes = [Node.stored(record) for record in rows[0]["nodes"]]
+                chain = [a, *rows[0]["between"], b]
+                found = self.get_nodes(chain)
+                nodes = [found[uid] for uid in chain]
                 return nodes[::-1] if flip else nodes
         return None
 
