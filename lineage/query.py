@@ -120,7 +120,8 @@ def latest_versions(
     as_of: str | None = None,
 ) -> dict[tuple[NodeKind, str], Node]:
     """The latest version of each name: the one recorded last (by ``as_of``, when given), leaving out
-    the uids in ``excluding``. A name with no such version is absent. One query for any number of names."""
+    the uids in ``excluding``. A name with no such version is absent. The names are read together
+    (``versions_of``), not one after another."""
     latest = {}
     for name, history in recorded_by(reader.versions_of(names), as_of).items():
         candidates = [n for n in history if n.uid not in excluding]

@@ -182,7 +182,7 @@ class Writer:
             elif changed := _changed_fields(old, merged):
                 changes.append({"uid": run.uid, "changes": changed})
             # What this write stores is what a read after it would find: the caller reads the run back
-            # for its answer (record_event), and a statement saved is a tenth of an event.
+            # for its answer (record_event), and the two statements saved are a fifth of an event's.
             self.held.runs.remember(run.uid, merged)
             if merged.parent is not None and (old is None or old.parent is None):
                 parents.append({"run": merged.uid, "parent": merged.parent})
@@ -207,7 +207,8 @@ class Writer:
 def _changed_fields(stored: Run, merged: Run) -> Row:
     """The stored fields the merge changes, with their new values: only these are written, since an
     engine may rewrite every property an update names (LadybugDB: 1.3 ms for all of a run's fields,
-    0.27 ms for the three an end report changes). Links are not fields; uid and recorded_at never change."""
+    0.27 ms for the two or three an end report changes). Links are not fields; uid and recorded_at
+    never change."""
     before, after = stored.to_record(), merged.to_record()
     return {key: value for key, value in after.items() if value != before[key]}
 
@@ -261,7 +262,7 @@ def stored_runs(run: Tx, q: Callable[[str], str], uids: Iterable[str]) -> set[st
 
 
 def load_versions(
-    run: Tx, q: Callable[[str], str], names: Iterable[tuple[NodeKind, str]], *, one_by_one: int = 1
+    run: Tx, q: Callable[[str], str], names: Iterable[tuple[NodeKind, str]], *, one_by_one: int
 ) -> dict[tuple[NodeKind, str], list[Node]]:
     """Every version of each name, oldest recorded first, through reads or a write transaction alike.
     Up to ``one_by_one`` names are looked up a name per statement (LineageStore.lookups_one_by_one)."""
