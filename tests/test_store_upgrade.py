@@ -21,7 +21,7 @@ def test_versions_written_without_a_name_link_are_found_after_the_upgrade(tmp_pa
         store.write(Batch(nodes=(linked,)))
 
         def as_layout_2_through_a_server(tx: Tx) -> None:
-            tx(store._q("create_nodes"), {"rows": records_of(Batch(nodes=(unlinked,)).stamped(now())).nodes})
+            store._create(tx, "create_nodes", records_of(Batch(nodes=(unlinked,)).stamped(now())).nodes)
             tx(store._q("set_schema_version"), {"version": 2})
 
         store._write(as_layout_2_through_a_server)
@@ -53,7 +53,7 @@ def test_runs_recorded_before_parent_links_are_found_as_children_after_the_upgra
 
         def as_layout_3(tx: Tx) -> None:
             child = Run(uid="task", name="task", parent="dag", recorded_at=now())
-            tx(store._q("create_runs"), {"rows": [child.to_record()]})
+            store._create(tx, "create_runs", [child.to_record()])
             tx(store._q("set_schema_version"), {"version": 3})
 
         store._write(as_layout_3)
