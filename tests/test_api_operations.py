@@ -22,6 +22,8 @@ from starlette.testclient import TestClient
 from lineage.api.app import create_app
 from lineage.api.reconnect import ReconnectingStore
 from lineage.api.settings import Settings
+from lineage.errors import StoreUnavailable
+from lineage.model import Batch, Node, NodeKind
 from lineage.store import LineageStore, open_store
 from lineage.store.base import Row
 from lineage.store.timeouts import Timeouts
@@ -289,6 +291,34 @@ def test_healthz_and_metrics_answer_while_every_request_waits_on_the_store(embed
         hanging.go.set()
         assert all(answer.result().status_code == 200 for answer in waiting)
         assert httpx.get(f"{url}/healthz", timeout=10).status_code == 200
+
+
+def test_an_embedded_statement_past_the_query_timeout_is_interrupted_and_the_store_goes_on(
+    tmp_path: Path,
+) -> None:
+    """The store interrupts a statement that outlasts its query timeout (lineage/store/ladybug.py's
+    Deadlines), in the thread that ran it only; the timeout is per statement, and a deadline left over
+    interrupts nothing after."""
+    slow = "UNWIND range(1, 30000) AS x UNWIND range(1, 30000) AS y RETURN sum(x * y) AS n"
+    with open_store(f"ladybug://{tmp_path / 'graph'}", timeouts=Timeouts(query=0.5)) as store:
+        store.write(Batch(nodes=(Node(kind=NodeKind.DATASET, name="d", version="1"),)))
+
+        def quick_reads_for(seconds: float) -> int:
+            count, until = 0, time.monotonic() + seconds
+            while time.monotonic() < until:
+                assert store.get_node("dataset:d@1") is not None
+                count += 1
+            return count
+
+        with ThreadPoolExecutor(1) as pool:
+            beside = pool.submit(quick_reads_for, 1.5)  # longer in all than the timeout, each within it
+            started = time.monotonic()
+            with pytest.raises(StoreUnavailable, match=r"did not answer within 0.5 s: Interrupted"):
+                store._read(slow, {})
+            assert time.monotonic() - started < 5
+            assert beside.result() > 10
+        store.write(Batch(nodes=(Node(kind=NodeKind.DATASET, name="d", version="2"),)))
+        assert [n.version for n in store.versions(NodeKind.DATASET, "d")] == ["1", "2"]
 
 
 def test_a_write_waits_for_the_write_before_it_at_most_the_query_timeout(tmp_path: Path) -> None:
