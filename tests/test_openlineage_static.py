@@ -137,11 +137,13 @@ def test_malformed_job_and_dataset_events_name_the_field(payload: Any, field: st
 
 
 def test_feeds_of_many_subjects_at_once_are_each_subjects_feeds(store: LineageStore) -> None:
-    """A few subjects' feeds are looked up one at a time and many by lists
+    """A few subjects' feeds (or pairs of ends) are looked up one at a time and many by lists
     (LineageStore.lookups_one_by_one): both find the same feeds, out of and into each."""
     tables = [f"public.t{i:02}" for i in range(store.lookups_one_by_one + 4)]
     inputs = [ds(WAREHOUSE, table) for table in tables]
     record(store, job_event("orders.load", inputs=inputs, outputs=[ds(LAKE, "x")]))
+    # sent again, its feeds are found stored, by their ends, many at once
+    assert record(store, job_event("orders.load", inputs=inputs, outputs=[ds(LAKE, "x")])) == 0
     sources = [f"dataset:{WAREHOUSE}:{t}" for t in tables]
     together = {(f.origin, f.destination) for f in store.feeds([*sources, "job:never:reported"], out=True)}
     assert together == {(source, JOB) for source in sources}

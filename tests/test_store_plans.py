@@ -225,6 +225,10 @@ def _name_params(anchor: int) -> dict[str, dict[str, Any]]:
         "facets_of": {"keys": [job, source, "job:ns:never-reported"]},
         "feeds_out": {"keys": [{"key": source}, {"key": job}]},
         "feeds_in": {"keys": [{"key": source}, {"key": job}]},
+        "feeds_between": {
+            "keys": [{"origin": source, "destination": job}, {"origin": job, "destination": source}]
+        },
+        "feed_pair": {"origin": source, "destination": job},
         "subject_feeds_out": {"key": source},
         "subject_feeds_in": {"key": source},
         "create_feeds": {

@@ -40,7 +40,7 @@ def write_names(tx: Tx, store: LineageStore, records: NameRecords, at: str) -> i
     if new_facets:
         create(tx, "create_facets", new_facets)
     feeds = list(dict.fromkeys(records.feeds))
-    known = set(load_feeds(tx, q, {f.origin for f in feeds}, out=True, one_by_one=store.lookups_one_by_one))
+    known = stored_feeds(tx, q, feeds, one_by_one=store.lookups_one_by_one)
     new_feeds = [{**f.to_record(), "recorded_at": f.recorded_at or at} for f in feeds if f not in known]
     if new_feeds:
         create(tx, "create_feeds", new_feeds)
@@ -62,6 +62,15 @@ def load_facets(read: Tx, q: Queries, keys: Iterable[str]) -> dict[str, list[Fac
         for row in read(q("facets_of"), {"keys": chunk}):
             found.setdefault(row["subject"], []).append(Facet.stored(row))
     return found
+
+
+def stored_feeds(read: Tx, q: Queries, feeds: Iterable[Feed], *, one_by_one: int) -> set[Feed]:
+    """Those of ``feeds`` that are stored, looked up by their two ends (feeds_between.cypher); up to
+    ``one_by_one`` pairs a statement each (LineageStore.lookups_one_by_one)."""
+    pairs = dict.fromkeys((feed.origin, feed.destination) for feed in feeds)
+    params = [{"origin": origin, "destination": destination} for origin, destination in pairs]
+    rows = by_key(read, q("feed_pair"), q("feeds_between"), params, one_by_one)
+    return {Feed.from_record(row) for row in rows}
 
 
 def load_feeds(read: Tx, q: Queries, keys: Iterable[str], *, out: bool, one_by_one: int) -> list[Feed]:
