@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from lineage.facets import Facet, Feed, Feeding, NameRecords, Subject
+from lineage.facets import Facet, Feed, NameRecords, Subject
 from lineage.store._rows import Tx, by_key, chunks
 
 if TYPE_CHECKING:
@@ -78,12 +78,5 @@ def load_feeds(read: Tx, q: Queries, keys: Iterable[str], *, out: bool, one_by_o
     up a statement each (LineageStore.lookups_one_by_one)."""
     side = "out" if out else "in"
     params = [{"key": key} for key in dict.fromkeys(keys)]
-    return [
-        Feed(
-            origin=row["origin"],
-            destination=row["destination"],
-            how=Feeding(row["how"]),
-            recorded_at=row["recorded_at"],
-        )
-        for row in by_key(read, q(f"subject_feeds_{side}"), q(f"feeds_{side}"), params, one_by_one)
-    ]
+    rows = by_key(read, q(f"subject_feeds_{side}"), q(f"feeds_{side}"), params, one_by_one)
+    return [Feed.from_record(row) for row in rows]

@@ -288,14 +288,17 @@ class Deadlines:
     """Interrupts a statement that runs past ``seconds``. LadybugDB's own query timeout costs every
     statement ~0.3 ms however short (an OpenLineage event of 15 statements took 11.5 ms with it and 7
     without), so the store keeps the deadlines: each statement registers its connection for as long as
-    it runs, and one thread wakes at the earliest deadline and interrupts that connection. An interrupt
-    that arrives after the statement has ended does nothing (the engine clears it at the next)."""
+    it runs, and one thread wakes at the earliest deadline and interrupts that connection (woken by a
+    statement only when it has none to wait for: a wake-up per statement cost ~1 ms an event). An
+    interrupt that arrives after the statement has ended does nothing (the engine clears it at the
+    next)."""
 
     def __init__(self, seconds: float) -> None:
         self._seconds = seconds
         self._running: dict[int, tuple[float, ladybug.Connection]] = {}
         self._changed = threading.Condition()
         self._closed = False
+        self._idle = False  # the watcher waits for a first statement, not for a deadline
         self._thread: threading.Thread | None = None
 
     @contextlib.contextmanager
@@ -307,7 +310,8 @@ class Deadlines:
                 self._thread = threading.Thread(target=self._watch, name="ladybug-deadlines", daemon=True)
                 self._thread.start()
             self._running[token] = (time.monotonic() + self._seconds, conn)
-            self._changed.notify()
+            if self._idle:  # else it already waits for an earlier deadline: every one is as far off
+                self._changed.notify()
         try:
             yield
         finally:
@@ -318,7 +322,9 @@ class Deadlines:
         with self._changed:
             while not self._closed:
                 if not self._running:
+                    self._idle = True
                     self._changed.wait()
+                    self._idle = False
                     continue
                 token, (deadline, conn) = min(self._running.items(), key=lambda item: item[1][0])
                 wait = deadline - time.monotonic()
