@@ -542,17 +542,17 @@ class LineageStore(ABC):
     def path(self, source: str, target: str) -> list[Node] | None:
         """The shortest DERIVED_FROM chain between two nodes, in either direction, from ``source`` to
         ``target``; None when they are not connected."""
+        ends = self.get_nodes([source, target])
         for uid in (source, target):
-            if self.get_node(uid) is None:
+            if uid not in ends:
                 raise NotFound(f"no node {uid}")
         if source == target:
-            return [self.get_nodes([source])[source]]
+            return [ends[source]]
         for a, b, flip in ((source, target, False), (target, source, True)):
             rows = self._read(self._q("path"), {"source": a, "target": b})
             if rows:
-                chain = [a, *rows[0]["between"], b]
-                found = self.get_nodes(chain)
-                nodes = [found[uid] for uid in chain]
+                between = self.get_nodes(rows[0]["between"])
+                nodes = [ends[a], *(between[uid] for uid in rows[0]["between"]), ends[b]]
                 return nodes[::-1] if flip else nodes
         return None
 
