@@ -114,7 +114,7 @@ def test_a_batch_with_one_bad_edge_leaves_the_store_unchanged(store: LineageStor
 def test_a_failure_midway_through_writing_rolls_everything_back(store: LineageStore, outputs: int) -> None:
     """Checks pass, then the database itself fails mid-batch: the transaction must undo the earlier
     statements of the batch, not only refuse before writing (for a bulk batch too, which LadybugDB
-    writes by COPY)."""
+    writes by COPY and LOAD FROM)."""
     store.write(Batch(nodes=(dataset("base"),)))
     before = list(store.export_records())
     real_write = type(store)._write
@@ -134,7 +134,9 @@ def test_a_failure_midway_through_writing_rolls_everything_back(store: LineageSt
     try:
         with pytest.raises(RuntimeError, match="disk full"):
             made = [feature(f"f{i}") for i in range(outputs)]
-            store.write(run_batch(Run(uid="r", name="s"), ["dataset:base@1"], made))
+            batch = run_batch(Run(uid="r", name="s"), ["dataset:base@1"], made)
+            others = tuple(Run(uid=f"r{i}", name="s", code_dirty=True) for i in range(outputs))
+            store.write(replace(batch, runs=(*batch.runs, *others)))
     finally:
         type(store)._write = real_write  # type: ignore[method-assign]
     assert list(store.export_records()) == before
@@ -391,6 +393,34 @@ def test_run_details_with_inputs_and_outputs(demo_store: LineageStore) -> None:
         "model:scoring_model@2": "run-train-scoring-2"
     }
     assert demo_store.get_run("no-such-run") is None
+
+
+@pytest.mark.parametrize("count", [3, 150], ids=["few", "bulk"])
+def test_runs_written_together_come_back_with_every_field(store: LineageStore, count: int) -> None:
+    """Many runs in one write (LadybugDB loads 100 or more from an Arrow table) keep every field, a
+    missing one as missing: a flag true, false or unknown, JSON objects, times, a parent."""
+    store.write(Batch(nodes=(dataset("in"),), runs=(Run(uid="parent", name="pipeline"),)))
+    runs = tuple(
+        Run(
+            uid=f"r{i:03}",
+            name=f"step{i % 7}",
+            code_version=f"git:{i:040x}" if i % 2 else None,
+            code_dirty=(True, False, None)[i % 3],
+            parameters={"lr": i / 100, "layers": [i, i + 1]} if i % 2 else {},
+            environment={"python": "3.12"} if i % 3 else {},
+            started_at=f"2026-01-01T00:00:{i % 60:02}.000000Z",
+            ended_at=None if i % 4 else f"2026-01-01T01:00:{i % 60:02}.000000Z",
+            status=(None, "COMPLETE", "FAIL", "RUNNING")[i % 4],
+            user="ana" if i % 5 else None,
+            parent="parent" if i % 2 else None,
+            inputs=("dataset:in@1",),
+        )
+        for i in range(count)
+    )
+    store.write(Batch(runs=runs))
+    stored = store.get_runs(run.uid for run in runs)
+    assert all(stored[run.uid].recorded_at for run in runs)
+    assert [replace(stored[run.uid], recorded_at=None) for run in runs] == list(runs)
 
 
 def test_run_reports_merge_in_any_order(store: LineageStore) -> None:

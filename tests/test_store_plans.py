@@ -21,6 +21,7 @@ from lineage.ingest.batches import Prediction, merge, predictions_batch, run_bat
 from lineage.model import Batch, Node, NodeKind, Run
 from lineage.store._writer import name_key
 from lineage.store.base import LineageStore
+from lineage.store.ladybug import arrow_table
 
 LINEAGES = 150
 # One lineage holds 14 nodes, 6 runs and ~20 edges; the graph, ~2,000 nodes and ~3,000 edges.
@@ -177,6 +178,7 @@ def _params(anchor: int) -> dict[str, dict[str, Any]]:
             "rows": _arrow([prediction_row]),
         },
         "create_runs": {"rows": [{**run_row, "uid": "run-brand-new"}]},
+        "load_runs": {"rows": _arrow([{**run_row, "uid": "run-brand-new", "code_dirty": True}])},
         # Neo4j sets a row's changes; LadybugDB each field the statement names (as filled in below)
         "update_runs": {"rows": [{"uid": runs[0], "changes": {"status": "COMPLETE"}, "status": "COMPLETE"}]},
         "link_inputs": {"rows": [{"run": runs[1], "uid": data, "recorded_at": "2026"}]},
@@ -239,9 +241,7 @@ def _name_params(anchor: int) -> dict[str, dict[str, Any]]:
 
 def _arrow(rows: list[dict[str, Any]]) -> pyarrow.Table:
     """Rows as the Arrow table LadybugDB's bulk forms read (``LOAD FROM $rows``)."""
-    return pyarrow.table(
-        {key: pyarrow.array([row[key] for row in rows], pyarrow.string()) for key in rows[0]}
-    )
+    return arrow_table(rows, {key: key for key in rows[0]})
 
 
 def _queries() -> set[str]:

@@ -136,14 +136,14 @@ class LadybugStore(LineageStore):
     def _create(self, tx: Tx, query: str, rows: list[Row]) -> None:
         """Chunks of COPY_MIN_ROWS or more go in by ``COPY FROM`` an Arrow table: LadybugDB's bulk path
         is ~5x faster than an UNWIND at 1,000 rows but slower below ~100 (measured), so small chunks (one
-        OpenLineage event) keep the UNWIND query. Nodes and their VERSION links, which COPY cannot roll
-        back safely, go in by ``LOAD FROM`` the Arrow table instead (2-3x faster than UNWIND)."""
+        OpenLineage event) keep the UNWIND query. Nodes, runs and VERSION links, which COPY cannot roll
+        back safely, go in by ``LOAD FROM`` the Arrow table instead (3-10x faster than UNWIND)."""
         if len(rows) >= COPY_MIN_ROWS and query in _COPIES:
             table, columns = _COPIES[query]
-            tx(f"COPY {table} FROM $rows", {"rows": _arrow(rows, columns)})
+            tx(f"COPY {table} FROM $rows", {"rows": arrow_table(rows, columns)})
         elif len(rows) >= COPY_MIN_ROWS and query in _LOADS:
             load, columns = _LOADS[query]
-            tx(self._q(load), {"rows": _arrow(rows, columns)})
+            tx(self._q(load), {"rows": arrow_table(rows, columns)})
         elif query in _NAMING_GIVEN_FIELDS:
             self._naming_given_fields(tx, query, rows)
         else:
@@ -397,15 +397,21 @@ _NAMING_GIVEN_FIELDS = {
 # query that reads an Arrow table, and its columns.
 _LOADS: dict[str, tuple[str, dict[str, str]]] = {
     "create_nodes": ("load_nodes", {field: field for field in _NODE_FIELDS}),
+    "create_runs": ("load_runs", {field: field for field in _RUN_FIELDS}),
     "link_versions": ("load_versions", {"key": "key", "uid": "uid"}),
 }
+# The columns that are not text (Run.code_dirty is BOOLEAN).
+_ARROW_TYPES = {"code_dirty": pyarrow.bool_()}
 
 
-def _arrow(rows: Sequence[Row], columns: Mapping[str, str]) -> pyarrow.Table:
-    """The rows as an Arrow table of text columns, named as the statement reads them. The type is
-    given, not inferred: a column with no value in any row would otherwise have no type to cast."""
+def arrow_table(rows: Sequence[Row], columns: Mapping[str, str]) -> pyarrow.Table:
+    """The rows as an Arrow table, its columns named as the statement reads them. Their types are given,
+    not inferred: a column with no value in any row would otherwise have no type to cast."""
     return pyarrow.table(
-        {column: pyarrow.array([row[f] for row in rows], pyarrow.string()) for column, f in columns.items()}
+        {
+            column: pyarrow.array([row[f] for row in rows], _ARROW_TYPES.get(column, pyarrow.string()))
+            for column, f in columns.items()
+        }
     )
 
 
