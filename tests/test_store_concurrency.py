@@ -251,7 +251,7 @@ def test_a_create_that_waited_on_another_writer_is_decided_again(neo4j_url: str)
         outcome: list[Any] = []
         writer = threading.Thread(target=lambda: outcome.extend(at_once([lambda: fresh.write(batch)])))
         with driver.session() as session, session.begin_transaction() as other:
-            other.run(cypher.load("create_nodes", "neo4j"), rows=records_of(batch.stamped(now())).nodes)
+            other.run(cypher.load("create_nodes", "neo4j"), rows=records_of(batch, now()).nodes)
             writer.start()
             until(lambda: _blocked_transactions(driver) > 0)
             other.commit()

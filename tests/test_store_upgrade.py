@@ -21,7 +21,7 @@ def test_versions_written_without_a_name_link_are_found_after_the_upgrade(tmp_pa
         store.write(Batch(nodes=(linked,)))
 
         def as_layout_2_through_a_server(tx: Tx) -> None:
-            store._create(tx, "create_nodes", records_of(Batch(nodes=(unlinked,)).stamped(now())).nodes)
+            store._create(tx, "create_nodes", records_of(Batch(nodes=(unlinked,)), now()).nodes)
             tx(store._q("set_schema_version"), {"version": 2})
 
         store._write(as_layout_2_through_a_server)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from lineage.errors import Conflict, InvalidInput, NotFound
@@ -50,14 +50,23 @@ class Records:
     columns: ColumnRecords = field(default_factory=ColumnRecords)
 
 
-def records_of(batch: Batch) -> Records:
-    """A stamped, de-duplicated batch in its stored form."""
+def records_of(batch: Batch, at: str) -> Records:
+    """A de-duplicated batch in its stored form, each record that does not say when it was recorded
+    stamped ``at`` (imports keep their own). Nodes and edges are stamped as rows: copying a bulk write's
+    records to stamp them took a sixth of the write."""
+    rest = replace(batch, nodes=(), edges=()).stamped(at)
     return Records(
-        nodes=[n.to_record() for n in batch.nodes],
-        edges=[e.to_record() for e in batch.edges],
-        runs=list(batch.runs),
-        columns=column_records(batch),
+        nodes=[_stamped(n.to_record(), at) for n in batch.nodes],
+        edges=[_stamped(e.to_record(), at) for e in batch.edges],
+        runs=list(rest.runs),
+        columns=column_records(rest),
     )
+
+
+def _stamped(row: Row, at: str) -> Row:
+    if not row["recorded_at"]:
+        row["recorded_at"] = at
+    return row
 
 
 def with_links(run: Run, inputs: Sequence[str], outputs: Sequence[str], at: str) -> Run:
@@ -367,7 +376,7 @@ class Transaction:
 
     def write(self, batch: Batch) -> WriteResult:
         """Record a batch as ``LineageStore.write`` does, in this transaction."""
-        records = records_of(deduplicated(batch.stamped(now())))
+        records = records_of(deduplicated(batch), now())
         return Writer(self.store, self.tx, held=self.held).write(records)
 
     def write_names(self, records: NameRecords) -> int:

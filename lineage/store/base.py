@@ -171,7 +171,7 @@ class LineageStore(ABC):
         import), those not stored yet.
         """
         at = now()
-        records = records_of(deduplicated(batch.stamped(at)))
+        records = records_of(deduplicated(batch), at)
 
         def work(tx: Tx) -> WriteResult:
             result = Writer(self, tx, progress).write(records)
