@@ -34,13 +34,17 @@ def write_names(tx: Tx, store: LineageStore, records: NameRecords, at: str) -> i
     ]
     if new_subjects:
         create(tx, "create_subjects", new_subjects)
+    # Nothing is stored yet of a subject new here: its facets and feeds are new without a look-up.
+    unseen = {s["key"] for s in new_subjects}
     facets = list({f.uid: f for f in records.facets}.values())
-    have = {r["uid"] for c in chunks([f.uid for f in facets]) for r in tx(q("facets_by_uid"), {"uids": c})}
+    maybe = [f.uid for f in facets if f.subject not in unseen]
+    have = {r["uid"] for c in chunks(maybe) for r in tx(q("facets_by_uid"), {"uids": c})}
     new_facets = [{**f.to_record(), "recorded_at": f.recorded_at or at} for f in facets if f.uid not in have]
     if new_facets:
         create(tx, "create_facets", new_facets)
     feeds = list(dict.fromkeys(records.feeds))
-    known = stored_feeds(tx, q, feeds, one_by_one=store.lookups_one_by_one)
+    maybe_feeds = [f for f in feeds if f.origin not in unseen and f.destination not in unseen]
+    known = stored_feeds(tx, q, maybe_feeds, one_by_one=store.lookups_one_by_one)
     new_feeds = [{**f.to_record(), "recorded_at": f.recorded_at or at} for f in feeds if f not in known]
     if new_feeds:
         create(tx, "create_feeds", new_feeds)
