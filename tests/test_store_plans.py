@@ -153,6 +153,8 @@ def _params(anchor: int) -> dict[str, dict[str, Any]]:
         "children_exist": {"uids": [data, *features], "as_of": "9999"},
         "upstream_reach": {"uid": offer, "limit": 1000},
         "downstream_reach": {"uid": data, "limit": 1000},
+        "upstream_parents": {"uid": offer},
+        "downstream_parents": {"uid": data},
         "produced_by": {"uids": [model, offer, data]},
         "versions": {"keys": [name_key(NodeKind.MODEL, f"score{anchor}"), name_key(NodeKind.FEATURE, "x")]},
         "name_versions": name_key(NodeKind.MODEL, f"score{anchor}"),

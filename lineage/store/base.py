@@ -476,7 +476,11 @@ class LineageStore(ABC):
         found = self._reach(read, direction, uid, depth, limit)
         cut_by_limit = limit is not None and len(found) > limit
         nodes = {root.uid: root} | {n.uid: n for n in found[:limit] if (n.recorded_at or "") <= cutoff}
-        parents = [e for e in self._parents_in(read, nodes) if (e.recorded_at or "") <= cutoff]
+        if cut_by_limit:
+            read_parents = self._parents_in(read, nodes)
+        else:
+            read_parents = self._reached_parents(read, direction, uid, depth, nodes)
+        parents = [e for e in read_parents if (e.recorded_at or "") <= cutoff]
         edges = [e for e in parents if e.source in nodes and e.target in nodes]
         depths = distances(uid, edges, direction, depth)
         kept = [e for e in edges if e.source in depths and e.target in depths]
@@ -497,13 +501,17 @@ class LineageStore(ABC):
     def _parents_in(self, run: Tx, uids: Iterable[str]) -> list[Edge]:
         """``_parents`` through the store's reads or a write transaction alike."""
         return [
-            Edge.stored(
-                source=row["source"], target=row["target"], run=row["run"], recorded_at=row["recorded_at"]
-            )
+            edge
             for chunk in chunks(list(uids))
-            for row in run(self._q("parents"), {"uids": chunk})
-            if row["target"] is not None
+            for edge in _stored_edges(run(self._q("parents"), {"uids": chunk}))
         ]
+
+    def _reached_parents(
+        self, read: Tx, direction: str, uid: str, depth: int, reached: Iterable[str]
+    ) -> list[Edge]:
+        """The parents of ``reached``: ``uid`` and every node within ``depth`` hops of it. Here by their
+        keys; an engine may answer faster by searching again (LadybugDB)."""
+        return self._parents_in(read, reached)
 
     def _beyond(
         self,
@@ -647,6 +655,16 @@ class LineageStore(ABC):
 class _Linking(Protocol):
     @property
     def key(self) -> tuple[str, str]: ...
+
+
+def _stored_edges(rows: Iterable[Row]) -> Iterator[Edge]:
+    """DERIVED_FROM edges from rows of source, target, run and recorded_at; a row without a target
+    (a node without parents, from an OPTIONAL MATCH) is none."""
+    for row in rows:
+        if row["target"] is not None:
+            yield Edge.stored(
+                source=row["source"], target=row["target"], run=row["run"], recorded_at=row["recorded_at"]
+            )
 
 
 def distances(root: str, edges: Iterable[_Linking], direction: str, bound: int) -> dict[str, int]:

@@ -1,0 +1,34 @@
+"""LadybugDB reads a large answer by column (from Arrow) and a small one row by row: the store's callers
+must not be able to tell which."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lineage.store.ladybug import COLUMNAR_FROM, LadybugStore
+
+# Every kind of value the store's queries return: text, integers, booleans, decimals, nulls and lists.
+MIXED = """
+UNWIND range(1, $n) AS i
+RETURN i AS number, 'n' + string(i) AS text, i % 2 = 0 AS even, to_double(i) / 4.0 AS ratio,
+       CASE WHEN i % 5 = 0 THEN NULL ELSE 'kept' END AS sometimes,
+       [string(i), 'b'] AS listed, CASE WHEN i % 3 = 0 THEN [] ELSE [i] END AS numbers
+"""
+
+
+def test_a_large_answer_read_by_column_equals_reading_it_row_by_row(tmp_path: Path) -> None:
+    with LadybugStore(path=tmp_path / "graph") as store:
+        by_row = store._execute(MIXED, {"n": COLUMNAR_FROM - 1})
+        by_column = store._execute(MIXED, {"n": COLUMNAR_FROM})
+    assert len(by_column) == COLUMNAR_FROM
+    assert by_column[:-1] == by_row
+    assert by_row[4]["sometimes"] is None and by_row[2]["numbers"] == []
+    assert by_column[-1] == {
+        "number": COLUMNAR_FROM,
+        "text": f"n{COLUMNAR_FROM}",
+        "even": COLUMNAR_FROM % 2 == 0,
+        "ratio": COLUMNAR_FROM / 4,
+        "sometimes": None if COLUMNAR_FROM % 5 == 0 else "kept",
+        "listed": [str(COLUMNAR_FROM), "b"],
+        "numbers": [] if COLUMNAR_FROM % 3 == 0 else [COLUMNAR_FROM],
+    }
