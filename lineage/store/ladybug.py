@@ -7,7 +7,7 @@ import re
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,7 +16,7 @@ import pyarrow
 
 from lineage import cypher
 from lineage.errors import InvalidInput, ReadOnlyViolation, StoreUnavailable
-from lineage.model import Edge, WriteResult
+from lineage.model import WriteResult
 from lineage.query import MAX_DEPTH
 from lineage.store._ladybug_reads import prepare_read
 from lineage.store._predictions import KIND, NotAllNew, PredictionColumns
@@ -104,16 +104,6 @@ class LadybugStore(LineageStore):
         for link_chunk in chunks(links):
             self._create(tx, "link_versions", link_chunk)
 
-    def _reached_parents(
-        self, read: Tx, direction: str, uid: str, depth: int, reached: Iterable[str]
-    ) -> list[Edge]:
-        # The same search again, one hop further, costs the engine half of looking each node found up
-        # by its key (14 against 30 ms for the 1,669 nodes downstream of the bench's dataset).
-        # Edges are made from the rows' values: naming them in a dict first cost a tenth of the time.
-        query = self._q(f"{direction}_parents").replace("{max_depth}", str(depth))
-        _, values = self._values(query, {"uid": uid})
-        return [Edge.stored(source=s, target=t, run=r, recorded_at=at) for s, t, r, at in values]
-
     def _create_names(self, tx: Tx, keys: list[str]) -> None:
         """Create the Name nodes among ``keys`` ("kind:name") that do not exist yet."""
         existing = {
@@ -191,13 +181,6 @@ class LadybugStore(LineageStore):
         return conn
 
     def _execute(self, query: str, params: Mapping[str, Any]) -> list[Row]:
-        # The store's own queries return plain columns (a whole node value costs twice as much to
-        # return), so rows need no conversion beyond naming their values.
-        columns, values = self._values(query, params)
-        return [dict(zip(columns, row, strict=True)) for row in values]
-
-    def _values(self, query: str, params: Mapping[str, Any]) -> tuple[list[str], list[Sequence[Any]]]:
-        """A statement's column names and each row's values in their order."""
         conn = self._connection()
         try:
             if self._deadlines is None:
@@ -208,16 +191,19 @@ class LadybugStore(LineageStore):
         except RuntimeError as exc:
             raise _translate(exc, overrun=self._overrun) from None
         assert isinstance(result, ladybug.QueryResult), "the store's queries are one statement each"
+        # The store's own queries return plain columns (a whole node value costs twice as much to
+        # return), so rows need no conversion beyond naming their values.
+        columns = result.get_column_names()
         try:
             if result.get_num_tuples() >= COLUMNAR_FROM:
-                return result.get_column_names(), _by_column(result)
+                return [dict(zip(columns, row, strict=True)) for row in _by_column(result)]
             # Read from the binding's result directly: the public iterator adds three Python calls a
             # row, a sixth of a large traversal's time before answers were read by column.
             rows = result._query_result
             found = []
             while rows.hasNext():
-                found.append(rows.getNext())
-            return result.get_column_names(), found
+                found.append(dict(zip(columns, rows.getNext(), strict=True)))
+            return found
         finally:
             result.close()
 
