@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 from pathlib import Path
@@ -10,7 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
+from lineage.api.app import app_from_env, create_app
 from lineage.api.server import ServeOptions, check, is_loopback
+from lineage.api.settings import Settings
 from lineage.errors import InvalidInput
 from lineage.model import Batch, Node, NodeKind
 from lineage.store import open_store
@@ -132,3 +135,18 @@ def test_several_workers_share_a_neo4j_store(neo4j_url: str) -> None:
     assert all(a == {"data": {"node": {"kind": "MODEL"}}} for a in answers), json.dumps(answers)
     started = [line for line in output if "Started server process" in line]
     assert len(started) == 2, output
+
+
+def test_the_server_app_freezes_what_it_started_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app uvicorn's workers build leaves its start-up objects out of the collector's generations,
+    so that a large answer's collections do not trace them all; ``create_app``, which tests and
+    embedders call in their own processes, leaves theirs alone."""
+    monkeypatch.setenv("LINEAGE_STORE", f"ladybug://{tmp_path / 'graph'}")
+    gc.unfreeze()
+    try:
+        create_app(Settings.from_env())
+        assert gc.get_freeze_count() == 0
+        app_from_env()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -16,6 +16,7 @@ import.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -139,5 +140,11 @@ async def _internal_error(request: Request, exc: Exception) -> Response:
 
 
 def app_from_env() -> Starlette:
-    """The app configured by ``LINEAGE_*`` environment variables (``Settings.from_env``)."""
-    return create_app(Settings.from_env())
+    """The app configured by ``LINEAGE_*`` environment variables (``Settings.from_env``): the server's."""
+    app = create_app(Settings.from_env())
+    # The modules, the schema and the app live as long as the server does. Frozen out of the
+    # collector's generations, they are no longer traced by each full collection that a large
+    # answer's thousands of objects set off. Here, not in create_app: this process is the server's
+    # own, where tests and embedders share theirs.
+    gc.freeze()
+    return app
