@@ -471,7 +471,8 @@ class LineageStore(ABC):
             raise NotFound(f"node {uid} was recorded at {root.recorded_at}, after {cutoff}")
         # Three queries whatever the depth, each anchored on the root's key or on the uids found: the
         # engine's breadth-first search finds the nodes (nearest first, stopping at the limit), one
-        # query reads their parents' edges, and one probe looks a hop past the depth bound. Distances
+        # query reads their parents' edges (the same search again, one hop further, unless the limit
+        # cut it: then by the keys kept), and one probe looks a hop past the depth bound. Distances
         # are then a breadth-first search in memory over the edges recorded by ``cutoff``.
         found = self._reach(read, direction, uid, depth, limit)
         cut_by_limit = limit is not None and len(found) > limit

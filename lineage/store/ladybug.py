@@ -29,6 +29,7 @@ T = TypeVar("T")
 # From how many rows an answer is read by column: making an Arrow table costs ~0.15 ms, more than
 # reading a few rows one by one.
 COLUMNAR_FROM = 100
+
 SCHEMA_VERSION = 4
 
 
