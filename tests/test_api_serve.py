@@ -143,10 +143,13 @@ def test_the_server_app_freezes_what_it_started_with(tmp_path: Path, monkeypatch
     embedders call in their own processes, leaves theirs alone."""
     monkeypatch.setenv("LINEAGE_STORE", f"ladybug://{tmp_path / 'graph'}")
     gc.unfreeze()
+    apps = []
     try:
-        create_app(Settings.from_env())
+        apps.append(create_app(Settings.from_env()))
         assert gc.get_freeze_count() == 0
-        app_from_env()
+        apps.append(app_from_env())
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+        for app in apps:
+            app.state.store.close()
