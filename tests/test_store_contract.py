@@ -343,6 +343,22 @@ def test_diamonds_give_distinct_nodes_and_edges(store: LineageStore) -> None:
     assert graph.depths["dataset:d0@1"] == 40
 
 
+def test_a_traversal_answers_the_same_every_time_its_edges_in_the_order_of_its_nodes(
+    store: LineageStore,
+) -> None:
+    """24 diamonds and 60 features of their top: enough edges for the engines to hand them over in
+    no set order."""
+    fan = [dataset(f"fan{i}") for i in range(60)]
+    store.write(diamonds(24, side=dataset))
+    store.write(Batch(nodes=tuple(fan), edges=tuple(Edge(source=f.uid, target="dataset:d0@1") for f in fan)))
+    down, up = store.downstream("dataset:d0@1", depth=50), store.upstream("dataset:d24@1", depth=50)
+    assert (len(down.edges), len(up.edges)) == (96 + 60, 96)
+    for graph in (down, up):
+        order = [(graph.depths[e.source], e.source, e.target) for e in graph.edges]
+        assert order == sorted(order)
+    assert store.downstream("dataset:d0@1", depth=50) == down
+
+
 def test_a_derived_from_cycle_does_not_hang_a_traversal(store: LineageStore) -> None:
     a, b, c = dataset("a"), dataset("b"), dataset("c")
     store.write(

@@ -546,7 +546,10 @@ class LineageStore(ABC):
         truncated: bool,
     ) -> Subgraph:
         ordered = tuple(sorted((nodes[u] for u in depths), key=lambda n: (depths[n.uid], n.uid)))
-        whole = Subgraph(root=root, nodes=ordered, edges=tuple(edges), depths=depths, truncated=truncated)
+        # Edges in the nodes' order, each node's by parent: the engines return rows in no set order
+        # (LadybugDB's from several threads), and the same question must get the same answer.
+        linking = sorted(edges, key=lambda e: (depths[e.source], e.source, e.target, e.run or ""))
+        whole = Subgraph(root=root, nodes=ordered, edges=tuple(linking), depths=depths, truncated=truncated)
         return keep_kinds(whole, kinds)
 
     def path(self, source: str, target: str) -> list[Node] | None:
