@@ -256,8 +256,9 @@ class Subgraph:
     nodes: list[LineageNode] = strawberry.field(description="Nearest first, the root first of all.")
     links: list[LineageEdge] = strawberry.field(
         name="edges",
-        description="The recorded edges among the nodes, then, with kinds, one indirect edge for each "
-        "pair of nodes linked only through nodes of the kinds left out.",
+        description="The recorded edges among the nodes, in the order of their sources among `nodes`, "
+        "then, with kinds, one indirect edge for each pair of nodes linked only through nodes of the "
+        "kinds left out.",
     )
     truncated: bool = strawberry.field(description="The depth bound cut the traversal off.")
 
