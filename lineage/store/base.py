@@ -511,7 +511,7 @@ class LineageStore(ABC):
         """The parents of ``uid`` and of every node within ``depth`` hops of it, by the same search
         again, one hop further: both engines answer that faster than a look-up of each node found by
         its key (for the 6,279 parents of the bench's 1,669 nodes downstream, LadybugDB 14 against
-        30 ms, Neo4j 37 against 53 ms)."""
+        30 ms, Neo4j 37-40 against 46-58 ms)."""
         query = self._q(f"{direction}_parents").replace("{max_depth}", str(depth))
         return list(_stored_edges(read(query, {"uid": uid})))
 
