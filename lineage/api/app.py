@@ -144,7 +144,8 @@ def app_from_env() -> Starlette:
     app = create_app(Settings.from_env())
     # The modules, the schema and the app live as long as the server does. Frozen out of the
     # collector's generations, they are no longer traced by each full collection that a large
-    # answer's thousands of objects set off. Here, not in create_app: this process is the server's
-    # own, where tests and embedders share theirs.
+    # answer's thousands of objects set off. Collected first, so that no garbage is frozen with them.
+    # Here, not in create_app: this process is the server's own, where tests and embedders share theirs.
+    gc.collect()
     gc.freeze()
     return app
