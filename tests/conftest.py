@@ -66,6 +66,26 @@ def store(store_url: str) -> Iterator[LineageStore]:
 
 
 @pytest.fixture
+def statements(store: LineageStore, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The text of every statement the store's writes run from here on, in order."""
+    ran: list[str] = []
+    real_write = type(store)._write
+
+    def counting_write(self: LineageStore, work):  # type: ignore[no-untyped-def]
+        def counted(tx):  # type: ignore[no-untyped-def]
+            def run(query, params):  # type: ignore[no-untyped-def]
+                ran.append(query)
+                return tx(query, params)
+
+            return work(run)
+
+        return real_write(self, counted)
+
+    monkeypatch.setattr(type(store), "_write", counting_write)
+    return ran
+
+
+@pytest.fixture
 def demo_store(store: LineageStore) -> LineageStore:
     from lineage.demo import load_demo
 

@@ -439,6 +439,25 @@ def test_runs_written_together_come_back_with_every_field(store: LineageStore, c
     assert [replace(stored[run.uid], recorded_at=None) for run in runs] == list(runs)
 
 
+def test_a_write_reads_the_links_of_the_runs_it_finds_stored_and_of_no_others(
+    store: LineageStore, statements: list[str]
+) -> None:
+    """A bulk write looks up every run it carries; reading links for runs not stored yet cost LadybugDB
+    a pass over the links committed since its last checkpoint. Links merge for the runs that are."""
+    store.write(Batch(nodes=tuple(dataset(f"d{i}") for i in range(4))))
+    runs = [Run(uid=f"r{i}", name="job", inputs=(f"dataset:d{i}@1",)) for i in range(3)]
+    store.write(Batch(runs=tuple(runs)))
+    assert store._q("runs_links") not in statements
+    later = [replace(run, inputs=(), outputs=("dataset:d3@1",), status="COMPLETE") for run in runs]
+    store.write(Batch(runs=(*later, Run(uid="r-new", name="job"))))
+    assert store._q("runs_links") in statements
+    stored = store.get_runs(["r0", "r1", "r2", "r-new"])
+    assert {uid: (run.inputs, run.outputs) for uid, run in stored.items()} == {
+        **{f"r{i}": ((f"dataset:d{i}@1",), ("dataset:d3@1",)) for i in range(3)},
+        "r-new": ((), ()),
+    }
+
+
 def test_run_reports_merge_in_any_order(store: LineageStore) -> None:
     store.write(Batch(nodes=(dataset("in"), dataset("out"))))
     complete = Run(

@@ -149,6 +149,7 @@ def _params(anchor: int) -> dict[str, dict[str, Any]]:
         "runs_by_uid": {"uids": runs},
         "run_by_uid": {"uid": runs[1]},
         "run_links": {"uid": runs[2]},
+        "runs_links": {"uids": runs},
         "parents": {"uids": [model, offer, *features]},
         "children_exist": {"uids": [data, *features], "as_of": "9999"},
         "upstream_reach": {"uid": offer, "limit": 1000},

@@ -245,11 +245,17 @@ def load_runs(run: Tx, q: Callable[[str], str], uids: Iterable[str]) -> dict[str
     wanted = list(dict.fromkeys(uids))
     if len(wanted) == 1:
         return _load_run(run, q, wanted[0])
-    found = {}
-    for chunk in chunks(wanted):
-        for row in run(q("runs_by_uid"), {"uids": chunk}):
-            found[row["uid"]] = Run.from_record(row, row["inputs"], row["outputs"])
-    return found
+    rows = [row for chunk in chunks(wanted) for row in run(q("runs_by_uid"), {"uids": chunk})]
+    # Links only for the runs found: a bulk write looks up many runs it is about to create.
+    links: dict[str, dict[str, list[str]]] = {row["uid"]: {"USED": [], "PRODUCED": []} for row in rows}
+    for chunk in chunks(list(links)):
+        for link in run(q("runs_links"), {"uids": chunk}):
+            if link["side"] is not None:
+                links[link["run"]][link["side"]].append(link["uid"])
+    return {
+        row["uid"]: Run.from_record(row, links[row["uid"]]["USED"], links[row["uid"]]["PRODUCED"])
+        for row in rows
+    }
 
 
 def _load_run(run: Tx, q: Callable[[str], str], uid: str) -> dict[str, Run]:
