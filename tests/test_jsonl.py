@@ -55,7 +55,7 @@ def test_importing_twice_changes_nothing(demo_store: LineageStore, tmp_path: Pat
 @pytest.mark.parametrize(
     ("line", "problem"),
     [
-        ("not json", "line 2: not JSON"),
+        ("not json", r"line 2: not JSON \(Expecting value\)"),
         ('{"type": "node", "kind": "dataset", "name": "x"}', "line 2: missing field 'version'"),
         ('{"type": "edge", "source": "dataset:a@1", "target": "bogus"}', "line 2: malformed uid 'bogus'"),
         ('{"type": "vertex"}', "line 2: unknown record type 'vertex'"),
