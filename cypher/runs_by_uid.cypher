@@ -1,7 +1,7 @@
 // Runs by uid, without their links: runs_links reads those of the runs found. A bulk write looks up
 // runs it is about to create; reading their links in the same statement (an OPTIONAL MATCH) cost
-// LadybugDB a pass over the links committed since its last checkpoint even when no run was found:
-// 0.7 s a chunk of 2,600 new runs late in a 1M-node ingest, against ~10 ms for this.
+// LadybugDB more as the graph grew, though no run was found and its profile showed no more rows than
+// the answer: 0.7 s a chunk of 2,600 new runs late in a 1M-node ingest, against ~10 ms for this.
 UNWIND $uids AS u
 MATCH (r:Run {uid: u})
 USING INDEX SEEK r:Run(uid)
