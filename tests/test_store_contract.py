@@ -443,7 +443,7 @@ def test_a_write_reads_the_links_of_the_runs_it_finds_stored_and_of_no_others(
     store: LineageStore, statements: list[str]
 ) -> None:
     """A bulk write looks up every run it carries; reading links for runs not stored yet cost LadybugDB
-    a pass over the links committed since its last checkpoint. Links merge for the runs that are."""
+    more as the graph grew (cypher/runs_by_uid.cypher). Links merge for the runs that are."""
     store.write(Batch(nodes=tuple(dataset(f"d{i}") for i in range(4))))
     runs = [Run(uid=f"r{i}", name="job", inputs=(f"dataset:d{i}@1",)) for i in range(3)]
     store.write(Batch(runs=tuple(runs)))
