@@ -11,4 +11,5 @@ MATCH (n)-[e:DERIVED_FROM]->(p:Node)
 RETURN n.uid AS source, p.uid AS target, e.run AS run, e.recorded_at AS recorded_at
 UNION ALL
 MATCH (n:Node {uid: $uid})-[e:DERIVED_FROM]->(p:Node)
+USING INDEX SEEK n:Node(uid)
 RETURN n.uid AS source, p.uid AS target, e.run AS run, e.recorded_at AS recorded_at
