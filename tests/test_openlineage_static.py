@@ -76,14 +76,13 @@ def test_names_new_to_the_store_are_written_without_looking_up_their_facets_or_f
         "facets": [store._q("facets_by_uid")],
         "feeds": [store._q("feed_pair"), store._q("feeds_between")],
     }
-    ran = statements
 
     def looked_up() -> set[str]:
-        return {what for what, texts in lookups.items() if any(text in ran for text in texts)}
+        return {what for what, texts in lookups.items() if any(text in statements for text in texts)}
 
     assert record(store, declared_load()) > 0
     assert looked_up() == set()
-    ran.clear()
+    statements.clear()
     assert record(store, declared_load()) == 0
     assert looked_up() == {"facets", "feeds"}
 

@@ -253,7 +253,9 @@ def load_runs(run: Tx, q: Callable[[str], str], uids: Iterable[str]) -> dict[str
             if link["side"] is not None:
                 links[link["run"]][link["side"]].append(link["uid"])
     return {
-        row["uid"]: Run.from_record(row, links[row["uid"]]["USED"], links[row["uid"]]["PRODUCED"])
+        row["uid"]: Run.from_record(
+            row, *(dict.fromkeys(links[row["uid"]][side]) for side in ("USED", "PRODUCED"))
+        )
         for row in rows
     }
 
