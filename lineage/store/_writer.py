@@ -247,15 +247,14 @@ def load_runs(run: Tx, q: Callable[[str], str], uids: Iterable[str]) -> dict[str
         return _load_run(run, q, wanted[0])
     rows = [row for chunk in chunks(wanted) for row in run(q("runs_by_uid"), {"uids": chunk})]
     # Links only for the runs found: a bulk write looks up many runs it is about to create.
-    links: dict[str, dict[str, list[str]]] = {row["uid"]: {"USED": [], "PRODUCED": []} for row in rows}
+    # Each side a dict of uids, in the order read: a link read twice counts once.
+    links: dict[str, dict[str, dict[str, None]]] = {row["uid"]: {"USED": {}, "PRODUCED": {}} for row in rows}
     for chunk in chunks(list(links)):
         for link in run(q("runs_links"), {"uids": chunk}):
             if link["side"] is not None:
-                links[link["run"]][link["side"]].append(link["uid"])
+                links[link["run"]][link["side"]][link["uid"]] = None
     return {
-        row["uid"]: Run.from_record(
-            row, *(dict.fromkeys(links[row["uid"]][side]) for side in ("USED", "PRODUCED"))
-        )
+        row["uid"]: Run.from_record(row, links[row["uid"]]["USED"], links[row["uid"]]["PRODUCED"])
         for row in rows
     }
 
