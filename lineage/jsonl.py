@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from lineage import collector
 from lineage.columns import Alias, ColumnEdge, Field
 from lineage.errors import InvalidInput, LineageError
 from lineage.facets import Facet, Feed, NameRecords, Subject
@@ -73,6 +74,7 @@ def with_header(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     yield from records
 
 
+@collector.paused()
 def read_batch(lines: Iterable[str]) -> tuple[Batch, NameRecords]:
     """Parse an export into one batch and the OpenLineage names it holds, or raise InvalidInput naming
     the first bad line."""
@@ -139,6 +141,7 @@ def _check_header(record: dict[str, Any]) -> None:
         )
 
 
+@collector.paused()  # over both: the batch read lives through the write
 def import_graph(store: LineageStore, path: Path, *, progress: ProgressFn | None = None) -> WriteResult:
     """Read an export and write it in one transaction: all of it lands, or none of it does."""
     with Path(path).open(encoding="utf-8") as handle:

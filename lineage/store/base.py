@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, TypeVar
 
-from lineage import cypher
+from lineage import collector, cypher
 from lineage.columns import ColumnEdge, ColumnGraph, Field, field_key
 from lineage.errors import InvalidInput, NotFound
 from lineage.facets import Facet, Feed, NameRecords, Subject, history
@@ -158,6 +158,7 @@ class LineageStore(ABC):
 
     # --- writing ------------------------------------------------------------------------------------
 
+    @collector.paused()
     def write(
         self, batch: Batch, *, progress: ProgressFn | None = None, names: NameRecords | None = None
     ) -> WriteResult:
