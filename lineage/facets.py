@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from lineage.model import canonical_json
+from lineage.model import canonical_json, canonical_object
 
 
 class Feeding(StrEnum):
@@ -83,7 +83,7 @@ class Facet:
             "uid": self.uid,
             "subject": self.subject,
             "name": self.name,
-            "value": canonical_json(dict(self.value)),
+            "value": canonical_object(self.value),
             "event_time": self.event_time,
             "recorded_at": self.recorded_at,
         }
@@ -137,7 +137,7 @@ class NameRecords:
 
 def _order(facet: Facet) -> tuple[str, str, str]:
     # By event time; at one time, by value, so that the order of arrival never decides.
-    return facet.event_time, canonical_json(dict(facet.value)), facet.recorded_at or ""
+    return facet.event_time, canonical_object(facet.value), facet.recorded_at or ""
 
 
 def history(facets: Iterable[Facet], name: str | None = None) -> list[Facet]:

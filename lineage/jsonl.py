@@ -91,9 +91,7 @@ def read_batch(lines: Iterable[str]) -> tuple[Batch, NameRecords]:
         ),
         "node": lambda r: nodes.append(Node.from_record(r)),
         "run": lambda r: runs.append(Run.from_record(r, r.get("inputs", ()), r.get("outputs", ()))),
-        "edge": lambda r: edges.append(
-            Edge(source=r["source"], target=r["target"], run=r.get("run"), recorded_at=r.get("recorded_at"))
-        ),
+        "edge": lambda r: edges.append(Edge.from_record(r)),
         "subject": lambda r: subjects.append(Subject.from_record(r)),
         "facet": lambda r: facets.append(Facet.stored(r)),
         "feed": lambda r: feeds.append(Feed.from_record(r)),

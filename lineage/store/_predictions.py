@@ -21,6 +21,7 @@ from lineage.model import (
     Prediction,
     Run,
     canonical_json,
+    canonical_object,
     name_problem,
     parse_uid,
     stored_time,
@@ -80,7 +81,7 @@ class PredictionColumns:
                 p.name,
                 p.version,
                 stored_time(p.created_at, f"{uid}: created_at"),
-                canonical_json(dict(metadata)) if metadata else "{}",
+                canonical_object(metadata),
                 p.input_digest,
                 None if p.output is None else canonical_json(p.output),
             )

@@ -412,19 +412,18 @@ def deduplicated(batch: Batch) -> Batch:
     """Collapse exact repeats inside one batch; differing repeats are a conflict within the batch."""
     nodes: dict[str, Node] = {}
     for node in batch.nodes:
-        if node.uid in nodes and nodes[node.uid].content() != node.content():
+        first = nodes.setdefault(node.uid, node)
+        if first is not node and first.content() != node.content():
             raise Conflict(f"{node.uid} appears twice in the batch with different content")
-        nodes.setdefault(node.uid, node)
     runs: dict[str, Run] = {}
     for run in batch.runs:
         runs[run.uid] = runs[run.uid].merged_with(run) if run.uid in runs else run
     edges: dict[tuple[str, str], Any] = {}
     for edge in batch.edges:
-        if edge.key in edges and edges[edge.key].run != edge.run:
+        if edges.setdefault((edge.source, edge.target), edge).run != edge.run:
             raise Conflict(
                 f"edge {edge.source} -> {edge.target} appears twice in the batch with different runs"
             )
-        edges.setdefault(edge.key, edge)
     return deduplicated_columns(
         batch, Batch(nodes=tuple(nodes.values()), runs=tuple(runs.values()), edges=tuple(edges.values()))
     )
