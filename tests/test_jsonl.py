@@ -59,6 +59,20 @@ def test_importing_twice_changes_nothing(demo_store: LineageStore, tmp_path: Pat
         ('{"type": "node", "kind": "dataset", "name": "x"}', "line 2: missing field 'version'"),
         ('{"type": "edge", "source": "dataset:a@1", "target": "bogus"}', "line 2: malformed uid 'bogus'"),
         ('{"type": "vertex"}', "line 2: unknown record type 'vertex'"),
+        # Records are built without the dataclasses' __init__ (model._built); the checks still run.
+        (
+            '{"type": "edge", "source": "dataset:a@1", "target": "dataset:a@1"}',
+            "line 2: edge dataset:a@1 -> dataset:a@1: a node cannot derive from itself",
+        ),
+        (
+            '{"type": "node", "kind": "dataset", "name": "x", "version": "1", "metadata": "[1]"}',
+            "line 2: dataset:x@1: metadata must be a JSON object",
+        ),
+        (
+            '{"type": "node", "kind": "dataset", "name": "x", "version": "1", "created_at": "soon"}',
+            "line 2: created_at: invalid time 'soon'",
+        ),
+        ('{"type": "run", "uid": "r1", "name": "train", "status": "DONE"}', "line 2: run r1: unknown status"),
     ],
 )
 def test_a_bad_line_is_named_and_nothing_is_imported(
