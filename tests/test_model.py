@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pytest
 
 from lineage.errors import Conflict, InvalidInput
@@ -10,6 +12,54 @@ def test_uid_round_trips_names_holding_colons_and_at_signs() -> None:
     uid = make_uid(NodeKind.DATASET, "postgres://db:5432/sales.orders@eu", "2026-01")
     assert uid == "dataset:postgres://db:5432/sales.orders@eu@2026-01"
     assert parse_uid(uid) == (NodeKind.DATASET, "postgres://db:5432/sales.orders@eu", "2026-01")
+
+
+def test_a_record_reads_back_as_the_object_the_constructor_builds() -> None:
+    """from_record builds without the dataclass __init__ (model._built): every field must still be set,
+    to what the constructor makes of it, including a field added later. Every field is given a value
+    other than its default, which a missing one would fall back to."""
+    node = Node(
+        kind="model",
+        name="scoring",
+        version="2",
+        checksum="sha256:ab",
+        created_at="2026-01-31T12:00:00+01:00",
+        recorded_at="2026-02-01",
+        owner="risk",
+        source="s3://models",
+        description="the scoring model",
+        metadata={"auc": 0.91},
+        input_digest="sha256:cd",
+        output={"score": 1},
+    )
+    run = Run(
+        uid="r1",
+        name="train",
+        code_version="git:abc",
+        code_dirty=True,
+        parameters={"lr": 0.05},
+        environment={"python": "3.11"},
+        started_at="2026-01-31T11:00:00Z",
+        ended_at="2026-01-31T11:30:00Z",
+        status="COMPLETE",
+        user="ana",
+        parent="r0",
+        recorded_at="2026-02-01",
+        facet_times={"parameters.lr": "2026-01-31T11:00:00.000000Z"},
+        inputs=("dataset:customers@1",),
+        outputs=("model:scoring@2",),
+    )
+    edge = Edge(source="model:scoring@2", target="dataset:customers@1", run="r1", recorded_at="2026-02-01")
+    read_back = [
+        (node, Node.from_record(node.to_record())),
+        (run, Run.from_record(run.to_record(), run.inputs, run.outputs)),
+        (edge, Edge.from_record(edge.to_record())),
+    ]
+    for built, read in read_back:
+        assert read == built
+        assert {f.name for f in fields(built)} <= vars(read).keys()
+    assert read_back[0][1].uid == "model:scoring@2"
+    assert read_back[0][1].created_at == "2026-01-31T11:00:00.000000Z"
 
 
 @pytest.mark.parametrize(
