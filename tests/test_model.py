@@ -176,3 +176,9 @@ def test_a_value_reported_with_a_time_gives_way_to_a_later_one_and_without_times
     assert dict(late.merged_with(tie).parameters) == dict(tie.merged_with(late).parameters) == {"lr": 0.3}
     with pytest.raises(Conflict, match=r"different parameters\.lr"):
         report(0.1, None).merged_with(late)
+
+
+def test_a_run_read_with_a_link_twice_holds_it_once() -> None:
+    """A store read may return a link twice (lineage.store._writer.load_runs relies on this)."""
+    run = Run.from_record({"uid": "r1", "name": "train"}, ["dataset:b@1", "dataset:a@1", "dataset:b@1"], [])
+    assert run.inputs == ("dataset:a@1", "dataset:b@1")

@@ -246,13 +246,13 @@ def load_runs(run: Tx, q: Callable[[str], str], uids: Iterable[str]) -> dict[str
     if len(wanted) == 1:
         return _load_run(run, q, wanted[0])
     rows = [row for chunk in chunks(wanted) for row in run(q("runs_by_uid"), {"uids": chunk})]
-    # Links only for the runs found: a bulk write looks up many runs it is about to create.
-    # Each side a dict of uids, in the order read: a link read twice counts once.
-    links: dict[str, dict[str, dict[str, None]]] = {row["uid"]: {"USED": {}, "PRODUCED": {}} for row in rows}
+    # Links only for the runs found: a bulk write looks up many runs it is about to create. A link
+    # read twice needs no care here: Run.from_record sorts each side and the Run drops repeats.
+    links: dict[str, dict[str, list[str]]] = {row["uid"]: {"USED": [], "PRODUCED": []} for row in rows}
     for chunk in chunks(list(links)):
         for link in run(q("runs_links"), {"uids": chunk}):
             if link["side"] is not None:
-                links[link["run"]][link["side"]][link["uid"]] = None
+                links[link["run"]][link["side"]].append(link["uid"])
     return {
         row["uid"]: Run.from_record(row, links[row["uid"]]["USED"], links[row["uid"]]["PRODUCED"])
         for row in rows
