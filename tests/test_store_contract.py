@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import pytest
 
+from lineage.columns import ColumnEdge, Field
 from lineage.errors import Conflict, InvalidInput, NotFound
 from lineage.ingest.batches import predictions_batch, run_batch
 from lineage.model import Batch, Edge, Node, NodeKind, Prediction, Run, Subgraph, now
@@ -458,6 +459,28 @@ def test_a_write_reads_the_links_of_the_runs_it_finds_stored_and_of_no_others(
     }
 
 
+@pytest.mark.parametrize("parents", [3, 40], ids=["few", "many"])
+def test_a_write_reads_whole_only_the_nodes_it_carries_when_it_names_many_others(
+    store: LineageStore, statements: list[str], parents: int
+) -> None:
+    """A bulk write names many stored nodes it does not carry (its edges' parents). It needs only to know
+    they are stored: their whole records were two thirds of its look-ups on a 1M-node graph. A few are
+    read with the batch's own nodes, in one statement. Either way a missing one is named."""
+    stored = [dataset(f"p{i}") for i in range(parents)]
+    store.write(Batch(nodes=tuple(stored)))
+    statements.clear()
+    child = feature("f")
+    store.write(Batch(nodes=(child,), edges=tuple(Edge(source=child.uid, target=p.uid) for p in stored)))
+    assert statements.count(store._q("nodes_by_uid")) == 1
+    assert (store._q("nodes_exist") in statements) == (parents == 40)
+    assert {e.target for e in store.upstream(child.uid).edges} == {p.uid for p in stored}
+    other = feature("g")
+    edges = [Edge(source=other.uid, target=p.uid) for p in [*stored, dataset("ghost")]]
+    with pytest.raises(NotFound, match="edge feature:g@1 -> dataset:ghost@1 names unknown node dataset:ghost@1"):
+        store.write(Batch(nodes=(other,), edges=tuple(edges)))
+    assert store.get_node(other.uid) is None
+
+
 def test_run_reports_merge_in_any_order(store: LineageStore) -> None:
     store.write(Batch(nodes=(dataset("in"), dataset("out"))))
     complete = Run(
@@ -523,6 +546,11 @@ def test_an_edge_or_a_parent_naming_an_unknown_run_is_refused(store: LineageStor
     child = Run(uid="task", name="t", parent="dag-run")
     with pytest.raises(NotFound, match=r"run task \(as its parent\) names unknown run dag-run"):
         store.write(Batch(runs=(child,)))
+    column_edge = ColumnEdge(source="dataset:b@1", source_field="y", target="dataset:a@1", target_field="x",
+                             run="lost")  # fmt: skip
+    columns = (Field(node="dataset:a@1", name="x"), Field(node="dataset:b@1", name="y"))
+    with pytest.raises(NotFound, match="column edge dataset:b@1#y -> dataset:a@1#x names unknown run lost"):
+        store.write(Batch(fields=columns, column_edges=(column_edge,)))
     assert store.stats()["runs"] == store.stats()["edges"] == 0
     store.write(Batch(runs=(child, Run(uid="dag-run", name="dag"), Run(uid="never-recorded", name="x")),
                       edges=(edge,)))  # fmt: skip

@@ -146,6 +146,7 @@ def _params(anchor: int) -> dict[str, dict[str, Any]]:
     return {
         "node_by_uid": {"uid": model},
         "nodes_by_uid": {"uids": [data, model, offer]},
+        "nodes_exist": {"uids": [data, model, "model:never-recorded@1"]},
         "runs_by_uid": {"uids": runs},
         "run_by_uid": {"uid": runs[1]},
         "run_links": {"uid": runs[2]},

@@ -123,7 +123,7 @@ class ColumnWriter:
         tx, q = self.writer.tx, self.writer.q
         keys = [a["key"] for a in aliases]
         stored = aliases_of(tx, q, keys)
-        clashing = sorted(set(keys) & (self.nodes | _stored_nodes(tx, q, keys)))
+        clashing = sorted(set(keys) & (self.nodes | self.writer.held.stored_nodes(keys)))
         if clashing:
             raise Conflict(f"alias {clashing[0]} is the uid of a recorded version; an alias is another name")
         new = []
@@ -143,10 +143,6 @@ class ColumnWriter:
 
 
 # --- reading ------------------------------------------------------------------------------------------
-
-
-def _stored_nodes(tx: Tx, q: Query, uids: list[str]) -> set[str]:
-    return {row["uid"] for chunk in chunks(uids) for row in tx(q("nodes_by_uid"), {"uids": chunk})}
 
 
 def fields_by_key(read: Tx, q: Query, keys: Iterable[str]) -> dict[str, Field]:
