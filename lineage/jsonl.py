@@ -98,7 +98,7 @@ def read_batch(lines: Iterable[str]) -> tuple[Batch, NameRecords]:
     }
     seen_header = False
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
+        if not line or line.isspace():  # not line.strip(), which copies every line
             continue
         try:
             record = parse_json(line)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from dataclasses import fields
 
 import pytest
@@ -182,3 +183,26 @@ def test_a_run_read_with_a_link_twice_holds_it_once() -> None:
     """A store read may return a link twice (lineage.store._writer.load_runs relies on this)."""
     run = Run.from_record({"uid": "r1", "name": "train"}, ["dataset:b@1", "dataset:a@1", "dataset:b@1"], [])
     assert run.inputs == ("dataset:a@1", "dataset:b@1")
+
+
+def test_a_nodes_json_fields_are_stored_as_canonical_text_and_a_value_json_cannot_hold_is_refused() -> None:
+    """Content compares as text, so the stored text must be the one json.dumps with sorted keys and no
+    spaces gives, whatever the value holds; the encoder is built once, not per call as json does."""
+    output = {"b": [1, 2.5, 1e16, -0.0, None, True], "a": {"é": "line\nbreak \u2028", "z": 10**30}, "": "x"}
+    node = Node(kind=NodeKind.PREDICTION, name="score", version="1", output=output, metadata={"k": 1e-7})
+    record = node.to_record()
+    expected = json.dumps(output, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert record["output"] == expected and record["metadata"] == '{"k":1e-07}'
+    assert (
+        Node(kind=NodeKind.PREDICTION, name="s", version="1", output="plain").to_record()["output"]
+        == '"plain"'
+    )
+    looped: dict[str, object] = {}
+    looped["self"] = looped
+    for bad, says in (
+        (float("nan"), "not JSON compliant"),
+        ({1j}, "not JSON serializable"),
+        (looped, "contains itself"),
+    ):
+        with pytest.raises(InvalidInput, match=f"value is not JSON-serialisable: .*{says}"):
+            Node(kind=NodeKind.PREDICTION, name="s", version="1", output={"v": bad}).to_record()
