@@ -476,7 +476,7 @@ def test_a_write_reads_whole_only_the_nodes_it_carries_when_it_names_many_others
     assert {e.target for e in store.upstream(child.uid).edges} == {p.uid for p in stored}
     other = feature("g")
     edges = [Edge(source=other.uid, target=p.uid) for p in [*stored, dataset("ghost")]]
-    with pytest.raises(NotFound, match="edge feature:g@1 -> dataset:ghost@1 names unknown node dataset:ghost@1"):
+    with pytest.raises(NotFound, match="feature:g@1 -> dataset:ghost@1 names unknown node dataset:ghost@1"):
         store.write(Batch(nodes=(other,), edges=tuple(edges)))
     assert store.get_node(other.uid) is None
 
