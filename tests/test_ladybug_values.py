@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lineage.store.ladybug import COLUMNAR_FROM, LadybugStore
+import pytest
+
+from lineage.store.ladybug import COLUMNAR_FROM, LadybugStore, arrow_table
 
 # Every kind of value the store's queries return: text, integers, booleans, decimals, nulls and lists.
 MIXED = """
@@ -32,3 +34,15 @@ def test_a_large_answer_read_by_column_equals_reading_it_row_by_row(tmp_path: Pa
         "listed": [str(COLUMNAR_FROM), "b"],
         "numbers": [] if COLUMNAR_FROM % 3 == 0 else [COLUMNAR_FROM],
     }
+
+
+def test_bulk_rows_go_to_arrow_by_their_fields_and_a_row_missing_one_is_refused() -> None:
+    """Bulk writes hand LadybugDB an Arrow table of their rows, converted by Arrow itself, which would
+    take a missing field for null: a mapping that names a field the rows lack must fail, not store
+    nulls."""
+    rows = [{"source": f"s{i}", "target": "t", "run": None, "recorded_at": "r", "extra": 1} for i in range(3)]
+    table = arrow_table(rows, {"from": "source", "to": "target", "run": "run"})
+    assert table.column_names == ["from", "to", "run"]
+    assert table.to_pylist()[2] == {"from": "s2", "to": "t", "run": None}
+    with pytest.raises(KeyError, match="lack \\['kind'\\]"):
+        arrow_table(rows, {"from": "source", "kind": "kind"})
