@@ -187,7 +187,7 @@ def test_a_run_read_with_a_link_twice_holds_it_once() -> None:
 
 def test_a_nodes_json_fields_are_stored_as_canonical_text_and_a_value_json_cannot_hold_is_refused() -> None:
     """Content compares as text, so the stored text must be the one json.dumps with sorted keys and no
-    spaces gives, whatever the value holds; the encoder is built once, not per call as json does."""
+    spaces gives, whatever the value holds (model._ENCODE is json's C encoder, made once)."""
     output = {"b": [1, 2.5, 1e16, -0.0, None, True], "a": {"é": "line\nbreak \u2028", "z": 10**30}, "": "x"}
     node = Node(kind=NodeKind.PREDICTION, name="score", version="1", output=output, metadata={"k": 1e-7})
     record = node.to_record()
