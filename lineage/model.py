@@ -157,7 +157,15 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_asci
 # encoding a prediction's small output (measured). It keeps no circular-reference markers, so a value
 # that contains itself ends in RecursionError instead (canonical_json words both alike).
 _ENCODE = _json.make_encoder(
-    None, _CANONICAL.default, _json.encode_basestring, None, ":", ",", True, False, False
+    None,
+    _CANONICAL.default,
+    _json.encode_basestring,  # ensure_ascii=False
+    None,
+    _CANONICAL.key_separator,
+    _CANONICAL.item_separator,
+    _CANONICAL.sort_keys,
+    _CANONICAL.skipkeys,
+    _CANONICAL.allow_nan,
 )
 
 
